@@ -1,0 +1,69 @@
+package dev.jllm.engine.runtime;
+
+import dev.jllm.engine.model.Model;
+import java.util.Arrays;
+
+/**
+ * One sequence being run by a model: its KV cache and the tokens the cache holds. Feeding a token list that starts
+ * with what the cache already holds only runs the new tail, so a chat that re-renders the whole conversation each
+ * turn pays only for the new turn.
+ */
+public final class Session {
+    /** Prompt tokens go through the weights in batches of this many (a matrix-matrix product per batch). */
+    public static final int DEFAULT_BATCH = 512;
+
+    private final Model model;
+    private final ForwardPass forward;
+    private int[] tokens = new int[64];
+    private int length;
+
+    public Session(Model model, int contextSize) {
+        this.model = model;
+        int ctx = contextSize > 0 ? contextSize : model.config().contextLength();
+        this.forward = new ForwardPass(model, new KvCache(model.config(), ctx), Math.min(DEFAULT_BATCH, ctx));
+    }
+
+    public Model model() {
+        return model;
+    }
+
+    public int contextSize() {
+        return forward.cache().capacity();
+    }
+
+    /** Number of tokens in the cache. */
+    public int length() {
+        return length;
+    }
+
+    public int[] tokens() {
+        return Arrays.copyOf(tokens, length);
+    }
+
+    /**
+     * Makes the cache hold exactly {@code sequence} and returns the logits after its last token. Only the part after
+     * the longest common prefix with the current contents is computed (at least the last token).
+     */
+    public float[] feed(int[] sequence) {
+        if (sequence.length == 0) throw new IllegalArgumentException("empty token sequence");
+        int common = 0;
+        while (common < length && common < sequence.length && tokens[common] == sequence[common]) common++;
+        common = Math.min(common, sequence.length - 1);
+        length = common;
+        return append(Arrays.copyOfRange(sequence, common, sequence.length));
+    }
+
+    /** Runs {@code next} after the tokens already in the cache and returns the logits after the last one. */
+    public float[] append(int... next) {
+        float[] logits = forward.forward(next, length);
+        if (length + next.length > tokens.length) tokens = Arrays.copyOf(tokens, Math.max(tokens.length * 2, length + next.length));
+        System.arraycopy(next, 0, tokens, length, next.length);
+        length += next.length;
+        return logits;
+    }
+
+    /** Forgets everything in the cache. */
+    public void reset() {
+        length = 0;
+    }
+}

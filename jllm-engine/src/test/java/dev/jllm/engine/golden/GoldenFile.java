@@ -1,0 +1,94 @@
+package dev.jllm.engine.golden;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.jllm.engine.testing.SharedFiles;
+import dev.jllm.engine.testing.SyntheticModels;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+/**
+ * One llama.cpp golden file from {@code shared/golden} and the model it was made with. The model is found by its
+ * sha256 among the GGUF files in {@code shared/models}, or regenerated with the {@code gen_synthetic_gguf.py}
+ * command that the file's description records (and its sha256 checked), so that new golden files work unchanged.
+ */
+public record GoldenFile(String name, JsonNode json) {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Map<String, Path> MODEL_BY_SHA = new ConcurrentHashMap<>();
+    private static final Pattern GEN_COMMAND = Pattern.compile("gen_synthetic_gguf\\.py ((?:--?[\\w-]+(?: [^-)\\s][^\\s)]*)? ?)+)");
+
+    public static List<GoldenFile> all() {
+        Path dir = SharedFiles.file("golden");
+        try (Stream<Path> files = Files.list(dir)) {
+            List<GoldenFile> out = new ArrayList<>();
+            for (Path p : files.filter(f -> f.toString().endsWith(".json")).sorted().toList()) {
+                out.add(new GoldenFile(p.getFileName().toString(), JSON.readTree(p.toFile())));
+            }
+            return out;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public static List<GoldenFile> withGeneration() {
+        return all().stream().filter(g -> g.json.path("generation").size() > 0 || g.json.path("logits").size() > 0).toList();
+    }
+
+    public String sha256() {
+        return json.path("model_sha256").asText();
+    }
+
+    @Override
+    public String toString() {
+        return name;
+    }
+
+    /** The model file this golden file was computed from. */
+    public Path model() {
+        return MODEL_BY_SHA.computeIfAbsent(sha256(), sha -> {
+            Path found = findInShared(sha);
+            if (found != null) return found;
+            Matcher m = GEN_COMMAND.matcher(json.path("model_description").asText());
+            if (!m.find()) throw new AssertionError(name + ": model " + sha + " is not in shared/models and no generator command is recorded");
+            List<String> args = new ArrayList<>(Arrays.asList(m.group(1).trim().split(" ")));
+            int o = args.indexOf("-o");
+            if (o >= 0) args.subList(o, Math.min(o + 2, args.size())).clear();
+            return SyntheticModels.generate(sha, args);
+        });
+    }
+
+    private static Path findInShared(String sha) {
+        try (Stream<Path> files = Files.walk(SharedFiles.file("models"))) {
+            for (Path p : files.filter(f -> f.toString().endsWith(".gguf")).toList()) {
+                if (sha256(p).equals(sha)) return p;
+            }
+            return null;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public static String sha256(Path p) {
+        try (InputStream in = Files.newInputStream(p)) {
+            MessageDigest md = MessageDigest.getInstance("SHA-256");
+            byte[] buf = new byte[1 << 16];
+            for (int r; (r = in.read(buf)) > 0; ) md.update(buf, 0, r);
+            return HexFormat.of().formatHex(md.digest());
+        } catch (Exception e) {
+            throw new RuntimeException(e);
+        }
+    }
+}
