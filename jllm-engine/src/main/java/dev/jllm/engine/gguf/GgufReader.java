@@ -6,8 +6,6 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -92,8 +90,14 @@ public final class GgufReader {
         long tensorCount = u64("tensor count");
         long kvCount = u64("metadata count");
         // every tensor info takes at least 8+0+4+8+4+8 bytes, every key/value at least 8+4+1
-        if (tensorCount < 0 || tensorCount > remaining() / 32) throw error("absurd tensor count " + Long.toUnsignedString(tensorCount));
-        if (kvCount < 0 || kvCount > remaining() / 13) throw error("absurd metadata count " + Long.toUnsignedString(kvCount));
+        if (tensorCount < 0 || tensorCount > remaining() / 32) {
+            throw error("tensor count " + Long.toUnsignedString(tensorCount) + " cannot fit in the " + remaining()
+                    + " bytes after the header (the file is truncated or corrupt)");
+        }
+        if (kvCount < 0 || kvCount > remaining() / 13) {
+            throw error("metadata count " + Long.toUnsignedString(kvCount) + " cannot fit in the " + remaining()
+                    + " bytes after the header (the file is truncated or corrupt)");
+        }
 
         Map<String, GgufValue> metadata = new LinkedHashMap<>();
         for (long i = 0; i < kvCount; i++) {
@@ -211,13 +215,8 @@ public final class GgufReader {
         if (len > MAX_STRING_BYTES) throw error(what + " is " + len + " bytes long, more than a string may be");
         byte[] bytes = file.asSlice(pos, len).toArray(ValueLayout.JAVA_BYTE);
         pos += len;
-        try {
-            return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(java.nio.ByteBuffer.wrap(bytes)).toString();
-        } catch (CharacterCodingException e) {
-            // Vocabularies may hold invalid UTF-8 pieces; keep them readable rather than failing the file.
-            return new String(bytes, StandardCharsets.UTF_8);
-        }
+        // Vocabularies may hold pieces that are not valid UTF-8; they read with U+FFFD rather than failing the file.
+        return new String(bytes, StandardCharsets.UTF_8);
     }
 
     private GgufValue value(String key, GgufValueType type, int depth) {
@@ -230,7 +229,8 @@ public final class GgufReader {
         long n = u64("array length of '" + key + "'");
         long minElement = elem.size > 0 ? elem.size : elem == GgufValueType.STRING ? 8 : 12;
         if (n < 0 || n > remaining() / minElement) {
-            throw error("metadata '" + key + "' claims " + Long.toUnsignedString(n) + " elements of " + elem + ", more than the file holds");
+            throw error("metadata '" + key + "' claims " + Long.toUnsignedString(n) + " elements of " + elem
+                    + ", more than the " + remaining() + " bytes left can hold (the file is truncated or corrupt)");
         }
         if (n > Integer.MAX_VALUE - 8) throw error("metadata '" + key + "' array is too long (" + n + " elements)");
         int count = (int) n;
