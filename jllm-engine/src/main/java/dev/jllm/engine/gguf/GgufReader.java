@@ -6,9 +6,8 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
@@ -28,6 +27,8 @@ public final class GgufReader {
     static final int MAX_DIMS = 4; // GGML_MAX_DIMS
     static final int MAX_ARRAY_NESTING = 8;
     static final long DEFAULT_ALIGNMENT = 32;
+    /** The longest string a Java byte[] can hold. */
+    private static final long MAX_STRING_BYTES = Integer.MAX_VALUE - 8;
     private static final ValueLayout.OfInt I32 = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
     private static final ValueLayout.OfLong I64 = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
     private static final ValueLayout.OfShort I16 = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
@@ -49,9 +50,12 @@ public final class GgufReader {
         try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
             MemorySegment seg = ch.map(FileChannel.MapMode.READ_ONLY, 0, ch.size(), arena);
             return new GgufReader(path, seg).read(arena);
+        } catch (NoSuchFileException e) {
+            arena.close();
+            throw new GgufException(path + ": no such file", e);
         } catch (IOException e) {
             arena.close();
-            throw new GgufException(path + ": cannot read: " + e.getMessage(), e);
+            throw new GgufException(path + ": cannot read: " + e, e);
         } catch (RuntimeException e) {
             arena.close();
             throw e;
@@ -71,7 +75,6 @@ public final class GgufReader {
         if (file.byteSize() < 4 || file.get(I32, 0) != MAGIC) {
             throw error("not a GGUF file (bad magic; expected 'GGUF' at offset 0)");
         }
-        need(24, "header");
         pos = 4;
         int version = u32asInt("version");
         if (version == 1) {
@@ -83,11 +86,18 @@ public final class GgufReader {
             }
             throw error("unsupported GGUF version " + Integer.toUnsignedString(version) + " (supported: 2, 3)");
         }
+        need(16, "header");
         long tensorCount = u64("tensor count");
         long kvCount = u64("metadata count");
         // every tensor info takes at least 8+0+4+8+4+8 bytes, every key/value at least 8+4+1
-        if (tensorCount < 0 || tensorCount > remaining() / 32) throw error("absurd tensor count " + Long.toUnsignedString(tensorCount));
-        if (kvCount < 0 || kvCount > remaining() / 13) throw error("absurd metadata count " + Long.toUnsignedString(kvCount));
+        if (tensorCount < 0 || tensorCount > remaining() / 32) {
+            throw error("tensor count " + Long.toUnsignedString(tensorCount) + " cannot fit in the " + remaining()
+                    + " bytes after the header (the file is truncated or corrupt)");
+        }
+        if (kvCount < 0 || kvCount > remaining() / 13) {
+            throw error("metadata count " + Long.toUnsignedString(kvCount) + " cannot fit in the " + remaining()
+                    + " bytes after the header (the file is truncated or corrupt)");
+        }
 
         Map<String, GgufValue> metadata = new LinkedHashMap<>();
         for (long i = 0; i < kvCount; i++) {
@@ -110,8 +120,13 @@ public final class GgufReader {
         record Info(String name, GgmlType type, long[] shape, long offset, long bytes) {}
         List<Info> infos = new ArrayList<>();
         Set<String> names = new HashSet<>();
+        long expectedOffset = 0;
         for (long i = 0; i < tensorCount; i++) {
             String name = string("tensor name #" + i);
+            if (name.getBytes(StandardCharsets.UTF_8).length >= GgufWriter.MAX_TENSOR_NAME_BYTES) {
+                throw error("tensor name #" + i + " '" + name + "' is longer than ggml's limit of "
+                        + (GgufWriter.MAX_TENSOR_NAME_BYTES - 1) + " bytes");
+            }
             if (!names.add(name)) throw error("duplicate tensor name '" + name + "'");
             int nDims = u32asInt("dimension count of '" + name + "'");
             if (nDims < 1 || nDims > MAX_DIMS) throw error("tensor '" + name + "' has " + nDims + " dimensions (allowed 1.." + MAX_DIMS + ")");
@@ -140,9 +155,13 @@ public final class GgufReader {
                 throw error("tensor '" + name + "' is too large");
             }
             long offset = u64("offset of '" + name + "'");
-            if (offset < 0 || offset % alignment != 0) {
-                throw error("tensor '" + name + "' offset " + Long.toUnsignedString(offset) + " is not a multiple of the alignment " + alignment);
+            // as in gguf.cpp: tensor data lie in file order, each padded to the alignment, so none overlap
+            if (offset != expectedOffset) {
+                throw error("tensor '" + name + "' has data offset " + Long.toUnsignedString(offset) + ", expected "
+                        + expectedOffset + " (the end of the previous tensor, padded to the alignment " + alignment + ")");
             }
+            if (bytes > Long.MAX_VALUE - offset - alignment) throw error("tensor '" + name + "' is too large");
+            expectedOffset = alignUp(offset + bytes, alignment);
             infos.add(new Info(name, type, shape, offset, bytes));
         }
 
@@ -193,15 +212,11 @@ public final class GgufReader {
     private String string(String what) {
         long len = u64("length of " + what);
         need(len, what);
+        if (len > MAX_STRING_BYTES) throw error(what + " is " + len + " bytes long, more than a string may be");
         byte[] bytes = file.asSlice(pos, len).toArray(ValueLayout.JAVA_BYTE);
         pos += len;
-        try {
-            return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(java.nio.ByteBuffer.wrap(bytes)).toString();
-        } catch (CharacterCodingException e) {
-            // Vocabularies may hold invalid UTF-8 pieces; keep them readable rather than failing the file.
-            return new String(bytes, StandardCharsets.UTF_8);
-        }
+        // Vocabularies may hold pieces that are not valid UTF-8; they read with U+FFFD rather than failing the file.
+        return new String(bytes, StandardCharsets.UTF_8);
     }
 
     private GgufValue value(String key, GgufValueType type, int depth) {
@@ -214,10 +229,11 @@ public final class GgufReader {
         long n = u64("array length of '" + key + "'");
         long minElement = elem.size > 0 ? elem.size : elem == GgufValueType.STRING ? 8 : 12;
         if (n < 0 || n > remaining() / minElement) {
-            throw error("metadata '" + key + "' claims " + Long.toUnsignedString(n) + " elements of " + elem + ", more than the file holds");
+            throw error("metadata '" + key + "' claims " + Long.toUnsignedString(n) + " elements of " + elem
+                    + ", more than the " + remaining() + " bytes left can hold (the file is truncated or corrupt)");
         }
-        int count = (int) n; // bounded by remaining() which fits in memory-mapped size
-        if (n > Integer.MAX_VALUE - 8) throw error("metadata '" + key + "' array is too long");
+        if (n > Integer.MAX_VALUE - 8) throw error("metadata '" + key + "' array is too long (" + n + " elements)");
+        int count = (int) n;
         Object array = switch (elem) {
             case UINT8, INT8 -> bytes(count);
             case UINT16, INT16 -> {

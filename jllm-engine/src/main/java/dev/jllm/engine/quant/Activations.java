@@ -1,0 +1,81 @@
+package dev.jllm.engine.quant;
+
+import dev.jllm.engine.gguf.GgmlType;
+
+/**
+ * Activation vectors converted to the form a weight type's dot product reads, ggml's "vec_dot_type": F32 as is, F16
+ * or BF16 (rounded, kept as floats), or 8-bit blocks (Q8_0, Q8_1, Q8_K). Holds {@code count} vectors of {@code cols}
+ * values each, one after another. Buffers grow as needed and are reused, one set per thread and type.
+ */
+final class Activations {
+    private static final ThreadLocal<Activations[]> PER_THREAD = ThreadLocal.withInitial(() -> new Activations[GgmlType.values().length]);
+
+    final GgmlType type;
+    /** F32, F16, BF16: the values after rounding to the type. */
+    float[] values = new float[0];
+    /** Q8_0, Q8_1, Q8_K: the quants. */
+    byte[] quants = new byte[0];
+    /** Q8_0, Q8_1, Q8_K: one scale d per block (Q8_0 and Q8_1 hold the fp16-rounded value). */
+    float[] scales = new float[0];
+    /** Q8_1: one s = d * sum(quants) per block, fp16-rounded. */
+    float[] blockSums = new float[0];
+    /** Q8_K: the sum of each group of 16 quants (ggml's bsums). */
+    short[] groupSums = new short[0];
+    private int cols;
+
+    Activations(GgmlType type) {
+        switch (type) {
+            case F32, F16, BF16, Q8_0, Q8_1, Q8_K -> this.type = type;
+            default -> throw new IllegalArgumentException(type + " is not an activation type");
+        }
+    }
+
+    /** This thread's buffers for {@code type}, sized for {@code count} vectors of {@code cols} values. */
+    static Activations forThread(GgmlType type, int cols, int count) {
+        Activations[] all = PER_THREAD.get();
+        Activations a = all[type.ordinal()];
+        if (a == null) all[type.ordinal()] = a = new Activations(type);
+        a.resize(cols, count);
+        return a;
+    }
+
+    int cols() {
+        return cols;
+    }
+
+    void resize(int cols, int count) {
+        Blocks.count(cols, type.blockSize, type.name());
+        this.cols = cols;
+        int n = Math.multiplyExact(cols, count);
+        switch (type) {
+            case F32, F16, BF16 -> {
+                if (values.length < n) values = new float[n];
+            }
+            default -> {
+                if (quants.length < n) quants = new byte[n];
+                int blocks = n / type.blockSize;
+                if (scales.length < blocks) scales = new float[blocks];
+                if (type == GgmlType.Q8_1 && blockSums.length < blocks) blockSums = new float[blocks];
+                if (type == GgmlType.Q8_K && groupSums.length < n / 16) groupSums = new short[n / 16];
+            }
+        }
+    }
+
+    /** Converts {@code x[offset .. offset+cols)} into vector number {@code vector}. */
+    void set(int vector, float[] x, int offset) {
+        int base = vector * cols;
+        switch (type) {
+            case F32 -> System.arraycopy(x, offset, values, base, cols);
+            case F16 -> {
+                for (int i = 0; i < cols; i++) values[base + i] = Float.float16ToFloat(Float.floatToFloat16(x[offset + i]));
+            }
+            case BF16 -> {
+                for (int i = 0; i < cols; i++) values[base + i] = BFloat16.round(x[offset + i]);
+            }
+            case Q8_0 -> Q8_0.quantizeForDot(x, offset, cols, quants, base, scales, base / Q8_0.BLOCK_SIZE);
+            case Q8_1 -> Q8_1.quantizeForDot(x, offset, cols, quants, base, scales, blockSums, base / Q8_1.BLOCK_SIZE);
+            case Q8_K -> Q8_K.quantizeForDot(x, offset, cols, quants, base, scales, groupSums, base / Q8_K.BLOCK_SIZE);
+            default -> throw new IllegalStateException(type.name());
+        }
+    }
+}

@@ -1,0 +1,113 @@
+package dev.jllm.engine.quant;
+
+import static dev.jllm.engine.quant.LittleEndian.f16;
+import static dev.jllm.engine.quant.LittleEndian.u8;
+
+import java.lang.foreign.MemorySegment;
+import java.nio.ByteOrder;
+import jdk.incubator.vector.ByteVector;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.VectorOperators;
+
+/**
+ * ggml's Q4_0 ({@code block_q4_0}): blocks of 32 values stored as an fp16 scale {@code d} and 16 bytes of 4-bit
+ * quants; byte j holds value j in its low nibble and value j + 16 in its high nibble; value = d * (q - 8).
+ * Dot products read Q8_0 activations.
+ */
+public final class Q4_0 {
+    public static final int BLOCK_SIZE = 32;
+    public static final int BLOCK_BYTES = 18;
+
+    private Q4_0() {}
+
+    /** ggml's {@code dequantize_row_q4_0}. */
+    public static void dequantize(MemorySegment src, long offset, float[] dst, int dstOffset, int count) {
+        int blocks = Blocks.count(count, BLOCK_SIZE, "Q4_0");
+        for (int b = 0; b < blocks; b++) {
+            long o = offset + (long) b * BLOCK_BYTES;
+            float d = f16(src, o);
+            int y = dstOffset + b * BLOCK_SIZE;
+            for (int j = 0; j < 16; j++) {
+                int packed = u8(src, o + 2 + j);
+                dst[y + j] = ((packed & 0x0F) - 8) * d;
+                dst[y + j + 16] = ((packed >>> 4) - 8) * d;
+            }
+        }
+    }
+
+    /**
+     * ggml's reference quantizer {@code quantize_row_q4_0_ref}: d = (the value of largest magnitude) / -8, so that
+     * value maps to quant 0, and q = min(15, trunc(x / d + 8.5)).
+     */
+    public static void quantize(float[] src, int srcOffset, MemorySegment dst, long dstOffset, int count) {
+        int blocks = Blocks.count(count, BLOCK_SIZE, "Q4_0");
+        for (int b = 0; b < blocks; b++) {
+            int x = srcOffset + b * BLOCK_SIZE;
+            long o = dstOffset + (long) b * BLOCK_BYTES;
+            float amax = 0;
+            float max = 0;
+            for (int j = 0; j < BLOCK_SIZE; j++) {
+                float v = src[x + j];
+                if (amax < Math.abs(v)) {
+                    amax = Math.abs(v);
+                    max = v;
+                }
+            }
+            float d = max / -8;
+            float id = d != 0 ? 1.0f / d : 0.0f;
+            LittleEndian.putF16(dst, o, d);
+            for (int j = 0; j < 16; j++) {
+                int q0 = Math.min(15, (byte) (int) (src[x + j] * id + 8.5f));
+                int q1 = Math.min(15, (byte) (int) (src[x + j + 16] * id + 8.5f));
+                LittleEndian.putU8(dst, o + 2 + j, q0 | (q1 << 4));
+            }
+        }
+    }
+
+    /** Σ w·x over {@code count} values of Q4_0 weights and Q8_0 activations, per {@code ggml_vec_dot_q4_0_q8_0}. */
+    static float dot(MemorySegment w, long offset, Activations x, int xElement, int count) {
+        return Simd.ENABLED ? dotVector(w, offset, x, xElement, count) : dotScalar(w, offset, x, xElement, count);
+    }
+
+    static float dotScalar(MemorySegment w, long offset, Activations x, int xElement, int count) {
+        byte[] q = x.quants;
+        float[] xd = x.scales;
+        int xBlock = xElement / BLOCK_SIZE;
+        float sum = 0;
+        for (int b = 0; b < count / BLOCK_SIZE; b++) {
+            long o = offset + (long) b * BLOCK_BYTES;
+            int qb = xElement + b * BLOCK_SIZE;
+            int sumi = 0;
+            for (int j = 0; j < 16; j++) {
+                int packed = u8(w, o + 2 + j);
+                sumi += ((packed & 0x0F) - 8) * q[qb + j] + ((packed >>> 4) - 8) * q[qb + j + 16];
+            }
+            sum += sumi * (f16(w, o) * xd[xBlock + b]);
+        }
+        return sum;
+    }
+
+    static float dotVector(MemorySegment w, long offset, Activations x, int xElement, int count) {
+        byte[] q = x.quants;
+        float[] xd = x.scales;
+        int xBlock = xElement / BLOCK_SIZE;
+        FloatVector acc = FloatVector.zero(Simd.F);
+        for (int b = 0; b < count / BLOCK_SIZE; b++) {
+            long o = offset + (long) b * BLOCK_BYTES;
+            int qb = xElement + b * BLOCK_SIZE;
+            IntVector sumi = IntVector.zero(Simd.I);
+            for (int j = 0; j < 16; j += Simd.LANES) {
+                IntVector packed = Simd.widen(ByteVector.fromMemorySegment(Simd.B, w, o + 2 + j, ByteOrder.LITTLE_ENDIAN));
+                IntVector low = packed.and(0x0F).sub(8);
+                IntVector high = packed.lanewise(VectorOperators.ASHR, 4).and(0x0F).sub(8);
+                IntVector xLow = Simd.widen(ByteVector.fromArray(Simd.B, q, qb + j));
+                IntVector xHigh = Simd.widen(ByteVector.fromArray(Simd.B, q, qb + j + 16));
+                sumi = sumi.add(low.mul(xLow)).add(high.mul(xHigh));
+            }
+            float scale = f16(w, o) * xd[xBlock + b];
+            acc = ((FloatVector) sumi.convert(VectorOperators.I2F, 0)).fma(FloatVector.broadcast(Simd.F, scale), acc);
+        }
+        return acc.reduceLanes(VectorOperators.ADD);
+    }
+}

@@ -1,0 +1,81 @@
+package dev.jllm.engine.quant;
+
+import static dev.jllm.engine.quant.LittleEndian.f16;
+import static dev.jllm.engine.quant.LittleEndian.u8;
+
+import java.lang.foreign.MemorySegment;
+
+/**
+ * ggml's Q4_1 ({@code block_q4_1}): blocks of 32 values stored as fp16 scale {@code d}, fp16 minimum {@code m} and
+ * 16 bytes of 4-bit quants (value j low nibble, value j + 16 high nibble); value = d * q + m. Dot products read Q8_1
+ * activations.
+ */
+public final class Q4_1 {
+    public static final int BLOCK_SIZE = 32;
+    public static final int BLOCK_BYTES = 20;
+
+    private Q4_1() {}
+
+    /** ggml's {@code dequantize_row_q4_1}. */
+    public static void dequantize(MemorySegment src, long offset, float[] dst, int dstOffset, int count) {
+        int blocks = Blocks.count(count, BLOCK_SIZE, "Q4_1");
+        for (int b = 0; b < blocks; b++) {
+            long o = offset + (long) b * BLOCK_BYTES;
+            float d = f16(src, o);
+            float m = f16(src, o + 2);
+            int y = dstOffset + b * BLOCK_SIZE;
+            for (int j = 0; j < 16; j++) {
+                int packed = u8(src, o + 4 + j);
+                dst[y + j] = (packed & 0x0F) * d + m;
+                dst[y + j + 16] = (packed >>> 4) * d + m;
+            }
+        }
+    }
+
+    /** ggml's reference quantizer {@code quantize_row_q4_1_ref}: d = (max - min) / 15, q = min(15, trunc((x - min) / d + 0.5)). */
+    public static void quantize(float[] src, int srcOffset, MemorySegment dst, long dstOffset, int count) {
+        int blocks = Blocks.count(count, BLOCK_SIZE, "Q4_1");
+        for (int b = 0; b < blocks; b++) {
+            int x = srcOffset + b * BLOCK_SIZE;
+            long o = dstOffset + (long) b * BLOCK_BYTES;
+            float min = Float.MAX_VALUE;
+            float max = -Float.MAX_VALUE;
+            for (int j = 0; j < BLOCK_SIZE; j++) {
+                float v = src[x + j];
+                if (v < min) min = v;
+                if (v > max) max = v;
+            }
+            float d = (max - min) / 15;
+            float id = d != 0 ? 1.0f / d : 0.0f;
+            LittleEndian.putF16(dst, o, d);
+            LittleEndian.putF16(dst, o + 2, min);
+            for (int j = 0; j < 16; j++) {
+                int q0 = Math.min(15, (byte) (int) ((src[x + j] - min) * id + 0.5f));
+                int q1 = Math.min(15, (byte) (int) ((src[x + j + 16] - min) * id + 0.5f));
+                LittleEndian.putU8(dst, o + 4 + j, q0 | (q1 << 4));
+            }
+        }
+    }
+
+    /** Σ w·x over Q4_1 weights and Q8_1 activations, per {@code ggml_vec_dot_q4_1_q8_1}: d·dx·Σq·qx + m·s. */
+    static float dot(MemorySegment w, long offset, Activations x, int xElement, int count) {
+        byte[] q = x.quants;
+        float[] xd = x.scales;
+        float[] xs = x.blockSums;
+        int xBlock = xElement / BLOCK_SIZE;
+        float sum = 0;
+        float minTerms = 0;
+        for (int b = 0; b < count / BLOCK_SIZE; b++) {
+            long o = offset + (long) b * BLOCK_BYTES;
+            int qb = xElement + b * BLOCK_SIZE;
+            int sumi = 0;
+            for (int j = 0; j < 16; j++) {
+                int packed = u8(w, o + 4 + j);
+                sumi += (packed & 0x0F) * q[qb + j] + (packed >>> 4) * q[qb + j + 16];
+            }
+            sum += (f16(w, o) * xd[xBlock + b]) * sumi;
+            minTerms += f16(w, o + 2) * xs[xBlock + b];
+        }
+        return sum + minTerms;
+    }
+}

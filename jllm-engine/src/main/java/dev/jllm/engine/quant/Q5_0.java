@@ -1,0 +1,87 @@
+package dev.jllm.engine.quant;
+
+import static dev.jllm.engine.quant.LittleEndian.f16;
+import static dev.jllm.engine.quant.LittleEndian.i32;
+import static dev.jllm.engine.quant.LittleEndian.u8;
+
+import java.lang.foreign.MemorySegment;
+
+/**
+ * ggml's Q5_0 ({@code block_q5_0}): blocks of 32 values stored as an fp16 scale {@code d}, a 32-bit word of fifth
+ * bits (bit j belongs to value j) and 16 bytes of low nibbles (value j low, value j + 16 high);
+ * value = d * (q - 16). Dot products read Q8_0 activations.
+ */
+public final class Q5_0 {
+    public static final int BLOCK_SIZE = 32;
+    public static final int BLOCK_BYTES = 22;
+
+    private Q5_0() {}
+
+    /** ggml's {@code dequantize_row_q5_0}. */
+    public static void dequantize(MemorySegment src, long offset, float[] dst, int dstOffset, int count) {
+        int blocks = Blocks.count(count, BLOCK_SIZE, "Q5_0");
+        for (int b = 0; b < blocks; b++) {
+            long o = offset + (long) b * BLOCK_BYTES;
+            float d = f16(src, o);
+            int qh = i32(src, o + 2);
+            int y = dstOffset + b * BLOCK_SIZE;
+            for (int j = 0; j < 16; j++) {
+                int packed = u8(src, o + 6 + j);
+                dst[y + j] = (((packed & 0x0F) | ((qh >>> j) & 1) << 4) - 16) * d;
+                dst[y + j + 16] = (((packed >>> 4) | ((qh >>> (j + 16)) & 1) << 4) - 16) * d;
+            }
+        }
+    }
+
+    /** ggml's reference quantizer {@code quantize_row_q5_0_ref}: d = (the value of largest magnitude) / -16, q = min(31, trunc(x / d + 16.5)). */
+    public static void quantize(float[] src, int srcOffset, MemorySegment dst, long dstOffset, int count) {
+        int blocks = Blocks.count(count, BLOCK_SIZE, "Q5_0");
+        for (int b = 0; b < blocks; b++) {
+            int x = srcOffset + b * BLOCK_SIZE;
+            long o = dstOffset + (long) b * BLOCK_BYTES;
+            float amax = 0;
+            float max = 0;
+            for (int j = 0; j < BLOCK_SIZE; j++) {
+                float v = src[x + j];
+                if (amax < Math.abs(v)) {
+                    amax = Math.abs(v);
+                    max = v;
+                }
+            }
+            float d = max / -16;
+            float id = d != 0 ? 1.0f / d : 0.0f;
+            LittleEndian.putF16(dst, o, d);
+            int qh = 0;
+            for (int j = 0; j < 16; j++) {
+                int q0 = Math.min(31, (byte) (int) (src[x + j] * id + 16.5f));
+                int q1 = Math.min(31, (byte) (int) (src[x + j + 16] * id + 16.5f));
+                LittleEndian.putU8(dst, o + 6 + j, (q0 & 0x0F) | ((q1 & 0x0F) << 4));
+                qh |= ((q0 & 0x10) >>> 4) << j;
+                qh |= ((q1 & 0x10) >>> 4) << (j + 16);
+            }
+            LittleEndian.putI32(dst, o + 2, qh);
+        }
+    }
+
+    /** Σ w·x over Q5_0 weights and Q8_0 activations, per {@code ggml_vec_dot_q5_0_q8_0}. */
+    static float dot(MemorySegment w, long offset, Activations x, int xElement, int count) {
+        byte[] q = x.quants;
+        float[] xd = x.scales;
+        int xBlock = xElement / BLOCK_SIZE;
+        float sum = 0;
+        for (int b = 0; b < count / BLOCK_SIZE; b++) {
+            long o = offset + (long) b * BLOCK_BYTES;
+            int qh = i32(w, o + 2);
+            int qb = xElement + b * BLOCK_SIZE;
+            int sumi = 0;
+            for (int j = 0; j < 16; j++) {
+                int packed = u8(w, o + 6 + j);
+                int v0 = ((packed & 0x0F) | ((qh >>> j) & 1) << 4) - 16;
+                int v1 = ((packed >>> 4) | ((qh >>> (j + 16)) & 1) << 4) - 16;
+                sumi += v0 * q[qb + j] + v1 * q[qb + j + 16];
+            }
+            sum += (f16(w, o) * xd[xBlock + b]) * sumi;
+        }
+        return sum;
+    }
+}

@@ -1,0 +1,90 @@
+package dev.jllm.engine.quant;
+
+import static dev.jllm.engine.quant.LittleEndian.f16;
+import static dev.jllm.engine.quant.LittleEndian.i32;
+import static dev.jllm.engine.quant.LittleEndian.u8;
+
+import java.lang.foreign.MemorySegment;
+
+/**
+ * ggml's Q5_1 ({@code block_q5_1}): blocks of 32 values stored as fp16 scale {@code d}, fp16 minimum {@code m}, a
+ * 32-bit word of fifth bits and 16 bytes of low nibbles (value j low, value j + 16 high); value = d * q + m. Dot
+ * products read Q8_1 activations.
+ */
+public final class Q5_1 {
+    public static final int BLOCK_SIZE = 32;
+    public static final int BLOCK_BYTES = 24;
+
+    private Q5_1() {}
+
+    /** ggml's {@code dequantize_row_q5_1}. */
+    public static void dequantize(MemorySegment src, long offset, float[] dst, int dstOffset, int count) {
+        int blocks = Blocks.count(count, BLOCK_SIZE, "Q5_1");
+        for (int b = 0; b < blocks; b++) {
+            long o = offset + (long) b * BLOCK_BYTES;
+            float d = f16(src, o);
+            float m = f16(src, o + 2);
+            int qh = i32(src, o + 4);
+            int y = dstOffset + b * BLOCK_SIZE;
+            for (int j = 0; j < 16; j++) {
+                int packed = u8(src, o + 8 + j);
+                dst[y + j] = ((packed & 0x0F) | ((qh >>> j) & 1) << 4) * d + m;
+                dst[y + j + 16] = ((packed >>> 4) | ((qh >>> (j + 16)) & 1) << 4) * d + m;
+            }
+        }
+    }
+
+    /** ggml's reference quantizer {@code quantize_row_q5_1_ref}: d = (max - min) / 31, q = trunc((x - min) / d + 0.5). */
+    public static void quantize(float[] src, int srcOffset, MemorySegment dst, long dstOffset, int count) {
+        int blocks = Blocks.count(count, BLOCK_SIZE, "Q5_1");
+        for (int b = 0; b < blocks; b++) {
+            int x = srcOffset + b * BLOCK_SIZE;
+            long o = dstOffset + (long) b * BLOCK_BYTES;
+            float min = Float.MAX_VALUE;
+            float max = -Float.MAX_VALUE;
+            for (int j = 0; j < BLOCK_SIZE; j++) {
+                float v = src[x + j];
+                if (v < min) min = v;
+                if (v > max) max = v;
+            }
+            float d = (max - min) / 31;
+            float id = d != 0 ? 1.0f / d : 0.0f;
+            LittleEndian.putF16(dst, o, d);
+            LittleEndian.putF16(dst, o + 2, min);
+            int qh = 0;
+            for (int j = 0; j < 16; j++) {
+                int q0 = (int) ((src[x + j] - min) * id + 0.5f) & 0xFF;
+                int q1 = (int) ((src[x + j + 16] - min) * id + 0.5f) & 0xFF;
+                LittleEndian.putU8(dst, o + 8 + j, (q0 & 0x0F) | ((q1 & 0x0F) << 4));
+                qh |= ((q0 & 0x10) >>> 4) << j;
+                qh |= ((q1 & 0x10) >>> 4) << (j + 16);
+            }
+            LittleEndian.putI32(dst, o + 4, qh);
+        }
+    }
+
+    /** Σ w·x over Q5_1 weights and Q8_1 activations, per {@code ggml_vec_dot_q5_1_q8_1}: d·dx·Σq·qx + m·s. */
+    static float dot(MemorySegment w, long offset, Activations x, int xElement, int count) {
+        byte[] q = x.quants;
+        float[] xd = x.scales;
+        float[] xs = x.blockSums;
+        int xBlock = xElement / BLOCK_SIZE;
+        float sum = 0;
+        float minTerms = 0;
+        for (int b = 0; b < count / BLOCK_SIZE; b++) {
+            long o = offset + (long) b * BLOCK_BYTES;
+            int qh = i32(w, o + 4);
+            int qb = xElement + b * BLOCK_SIZE;
+            int sumi = 0;
+            for (int j = 0; j < 16; j++) {
+                int packed = u8(w, o + 8 + j);
+                int v0 = (packed & 0x0F) | ((qh >>> j) & 1) << 4;
+                int v1 = (packed >>> 4) | ((qh >>> (j + 16)) & 1) << 4;
+                sumi += v0 * q[qb + j] + v1 * q[qb + j + 16];
+            }
+            sum += (f16(w, o) * xd[xBlock + b]) * sumi;
+            minTerms += f16(w, o + 2) * xs[xBlock + b];
+        }
+        return sum + minTerms;
+    }
+}

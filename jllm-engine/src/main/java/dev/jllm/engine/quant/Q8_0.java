@@ -1,0 +1,106 @@
+package dev.jllm.engine.quant;
+
+import static dev.jllm.engine.quant.LittleEndian.f16;
+import static dev.jllm.engine.quant.LittleEndian.i8;
+
+import java.lang.foreign.MemorySegment;
+import java.nio.ByteOrder;
+import jdk.incubator.vector.ByteVector;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.VectorOperators;
+
+/**
+ * ggml's Q8_0 ({@code block_q8_0}): blocks of 32 values stored as an fp16 scale {@code d} and 32 int8 quants;
+ * value = d * q. Also the form activations take for Q4_0, Q5_0 and Q8_0 dot products.
+ */
+public final class Q8_0 {
+    public static final int BLOCK_SIZE = 32;
+    public static final int BLOCK_BYTES = 34;
+
+    private Q8_0() {}
+
+    /** ggml's {@code dequantize_row_q8_0}. */
+    public static void dequantize(MemorySegment src, long offset, float[] dst, int dstOffset, int count) {
+        int blocks = Blocks.count(count, BLOCK_SIZE, "Q8_0");
+        for (int b = 0; b < blocks; b++) {
+            long o = offset + (long) b * BLOCK_BYTES;
+            float d = f16(src, o);
+            int y = dstOffset + b * BLOCK_SIZE;
+            for (int j = 0; j < BLOCK_SIZE; j++) dst[y + j] = i8(src, o + 2 + j) * d;
+        }
+    }
+
+    /** ggml's reference quantizer {@code quantize_row_q8_0_ref}: d = amax / 127, q = roundf(x / d). */
+    public static void quantize(float[] src, int srcOffset, MemorySegment dst, long dstOffset, int count) {
+        int blocks = Blocks.count(count, BLOCK_SIZE, "Q8_0");
+        for (int b = 0; b < blocks; b++) {
+            int x = srcOffset + b * BLOCK_SIZE;
+            long o = dstOffset + (long) b * BLOCK_BYTES;
+            float amax = 0;
+            for (int j = 0; j < BLOCK_SIZE; j++) amax = Math.max(amax, Math.abs(src[x + j]));
+            float d = amax / 127;
+            float id = d != 0 ? 1.0f / d : 0.0f;
+            LittleEndian.putF16(dst, o, d);
+            for (int j = 0; j < BLOCK_SIZE; j++) LittleEndian.putU8(dst, o + 2 + j, (int) Blocks.roundAwayFromZero(src[x + j] * id));
+        }
+    }
+
+    /**
+     * Quantizes activations the way ggml-cpu's x86 {@code quantize_row_q8_0} does (AVX path, which the reference
+     * outputs were made with): d = amax / 127 stored as fp16, q = round-half-even(x * (127 / amax)). Differs from
+     * {@link #quantize} in the multiplier and on ties. {@code d} receives the fp16-rounded scales.
+     */
+    static void quantizeForDot(float[] x, int offset, int count, byte[] q, int qOffset, float[] d, int dOffset) {
+        int blocks = Blocks.count(count, BLOCK_SIZE, "Q8_0");
+        for (int b = 0; b < blocks; b++) {
+            int xb = offset + b * BLOCK_SIZE;
+            float amax = 0;
+            for (int j = 0; j < BLOCK_SIZE; j++) amax = Math.max(amax, Math.abs(x[xb + j]));
+            d[dOffset + b] = Float.float16ToFloat(Float.floatToFloat16(amax / 127.f));
+            float id = amax != 0 ? 127.f / amax : 0.0f;
+            int qb = qOffset + b * BLOCK_SIZE;
+            for (int j = 0; j < BLOCK_SIZE; j++) q[qb + j] = (byte) Math.rint(x[xb + j] * id);
+        }
+    }
+
+    /** Σ w·x over {@code count} values of Q8_0 weights and Q8_0 activations, per {@code ggml_vec_dot_q8_0_q8_0}. */
+    static float dot(MemorySegment w, long offset, Activations x, int xElement, int count) {
+        return Simd.ENABLED ? dotVector(w, offset, x, xElement, count) : dotScalar(w, offset, x, xElement, count);
+    }
+
+    static float dotScalar(MemorySegment w, long offset, Activations x, int xElement, int count) {
+        byte[] q = x.quants;
+        float[] xd = x.scales;
+        int xBlock = xElement / BLOCK_SIZE;
+        float sum = 0;
+        for (int b = 0; b < count / BLOCK_SIZE; b++) {
+            long o = offset + (long) b * BLOCK_BYTES;
+            int qb = xElement + b * BLOCK_SIZE;
+            int sumi = 0;
+            for (int j = 0; j < BLOCK_SIZE; j++) sumi += i8(w, o + 2 + j) * q[qb + j];
+            sum += sumi * (f16(w, o) * xd[xBlock + b]);
+        }
+        return sum;
+    }
+
+    static float dotVector(MemorySegment w, long offset, Activations x, int xElement, int count) {
+        byte[] q = x.quants;
+        float[] xd = x.scales;
+        int xBlock = xElement / BLOCK_SIZE;
+        FloatVector acc = FloatVector.zero(Simd.F);
+        for (int b = 0; b < count / BLOCK_SIZE; b++) {
+            long o = offset + (long) b * BLOCK_BYTES;
+            int qb = xElement + b * BLOCK_SIZE;
+            IntVector sumi = IntVector.zero(Simd.I);
+            for (int j = 0; j < BLOCK_SIZE; j += Simd.LANES) {
+                IntVector wq = Simd.widen(ByteVector.fromMemorySegment(Simd.B, w, o + 2 + j, ByteOrder.LITTLE_ENDIAN));
+                IntVector xq = Simd.widen(ByteVector.fromArray(Simd.B, q, qb + j));
+                sumi = sumi.add(wq.mul(xq));
+            }
+            float scale = f16(w, o) * xd[xBlock + b];
+            acc = ((FloatVector) sumi.convert(VectorOperators.I2F, 0)).fma(FloatVector.broadcast(Simd.F, scale), acc);
+        }
+        return acc.reduceLanes(VectorOperators.ADD);
+    }
+}

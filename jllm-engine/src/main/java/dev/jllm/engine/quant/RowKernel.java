@@ -1,0 +1,42 @@
+package dev.jllm.engine.quant;
+
+import dev.jllm.engine.gguf.GgmlType;
+import java.lang.foreign.MemorySegment;
+
+/**
+ * What a {@link WeightMatrix} needs of its type: row dequantization, and dot products of a stored row with
+ * activations converted to the type's {@code dotType} (ggml's vec_dot_type).
+ */
+record RowKernel(GgmlType dotType, Dequantizer dequantizer, Dot dot) {
+
+    @FunctionalInterface
+    interface Dequantizer {
+        void dequantize(MemorySegment src, long offset, float[] dst, int dstOffset, int count);
+    }
+
+    /** Σ w·x over {@code count} values: the row at {@code offset}, and activations from element {@code xElement}. */
+    @FunctionalInterface
+    interface Dot {
+        float dot(MemorySegment w, long offset, Activations x, int xElement, int count);
+    }
+
+    /** The kernels of {@code type}, or null when weights of that type are not supported. */
+    static RowKernel of(GgmlType type) {
+        return switch (type) {
+            case F32 -> new RowKernel(GgmlType.F32, F32::dequantize, F32::dot);
+            case F16 -> new RowKernel(GgmlType.F16, F16::dequantize, F16::dot);
+            case BF16 -> new RowKernel(GgmlType.BF16, BF16::dequantize, BF16::dot);
+            case Q8_0 -> new RowKernel(GgmlType.Q8_0, Q8_0::dequantize, Q8_0::dot);
+            case Q4_0 -> new RowKernel(GgmlType.Q8_0, Q4_0::dequantize, Q4_0::dot);
+            case Q5_0 -> new RowKernel(GgmlType.Q8_0, Q5_0::dequantize, Q5_0::dot);
+            case Q4_1 -> new RowKernel(GgmlType.Q8_1, Q4_1::dequantize, Q4_1::dot);
+            case Q5_1 -> new RowKernel(GgmlType.Q8_1, Q5_1::dequantize, Q5_1::dot);
+            case Q2_K -> new RowKernel(GgmlType.Q8_K, Q2_K::dequantize, Q2_K::dot);
+            case Q3_K -> new RowKernel(GgmlType.Q8_K, Q3_K::dequantize, Q3_K::dot);
+            case Q4_K -> new RowKernel(GgmlType.Q8_K, Q4_K::dequantize, Q4_K::dot);
+            case Q5_K -> new RowKernel(GgmlType.Q8_K, Q5_K::dequantize, Q5_K::dot);
+            case Q6_K -> new RowKernel(GgmlType.Q8_K, Q6_K::dequantize, Q6_K::dot);
+            default -> null;
+        };
+    }
+}
