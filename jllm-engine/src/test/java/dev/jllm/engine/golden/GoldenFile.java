@@ -5,14 +5,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.jllm.engine.testing.SharedFiles;
 import dev.jllm.engine.testing.SyntheticModels;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -73,7 +70,7 @@ public record GoldenFile(String name, JsonNode json) {
     private static Path findInShared(String sha) {
         try (Stream<Path> files = Files.walk(SharedFiles.file("models"))) {
             for (Path p : files.filter(f -> f.toString().endsWith(".gguf")).toList()) {
-                if (sha256(p).equals(sha)) return p;
+                if (SyntheticModels.sha256(p).equals(sha)) return p;
             }
             return null;
         } catch (IOException e) {
@@ -81,14 +78,4 @@ public record GoldenFile(String name, JsonNode json) {
         }
     }
 
-    public static String sha256(Path p) {
-        try (InputStream in = Files.newInputStream(p)) {
-            MessageDigest md = MessageDigest.getInstance("SHA-256");
-            byte[] buf = new byte[1 << 16];
-            for (int r; (r = in.read(buf)) > 0; ) md.update(buf, 0, r);
-            return HexFormat.of().formatHex(md.digest());
-        } catch (Exception e) {
-            throw new RuntimeException(e);
-        }
-    }
 }
