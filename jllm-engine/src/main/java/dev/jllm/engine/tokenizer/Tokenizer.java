@@ -75,6 +75,11 @@ public sealed interface Tokenizer permits SentencePieceTokenizer, ByteLevelBpeTo
         return vocabulary().type() == VocabType.WPM || vocabulary().options().addBos();
     }
 
+    /** Whether the text is encoded with a space before its first word (SentencePiece add_space_prefix). */
+    default boolean addsSpacePrefix() {
+        return vocabulary().options().addSpacePrefix();
+    }
+
     /** Whether generation should stop at this token (EOS, EOT such as "&lt;|eot_id|&gt;", "&lt;|im_end|&gt;", ...). */
     default boolean isEndOfGeneration(int id) {
         return vocabulary().isEndOfGeneration(id);
