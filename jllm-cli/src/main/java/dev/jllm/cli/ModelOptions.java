@@ -1,0 +1,47 @@
+package dev.jllm.cli;
+
+import dev.jllm.cli.hub.ModelReference;
+import dev.jllm.engine.model.Model;
+import dev.jllm.engine.runtime.Session;
+import picocli.CommandLine.Option;
+
+/** Options shared by every command that runs a model: which model, context size, threads, KV-cache type. */
+final class ModelOptions {
+    /** Context used when neither --ctx nor a smaller model limit says otherwise (llama.cpp's default too). */
+    static final int DEFAULT_CONTEXT = 4096;
+
+    @Option(names = {"-m", "--model"}, required = true, paramLabel = "MODEL",
+            description = "GGUF file, or a Hugging Face reference OWNER/REPO[:FILE|:QUANT] (downloaded once into the cache)")
+    String model;
+
+    @Option(names = {"-c", "--ctx"}, paramLabel = "N",
+            description = "Context size in tokens (default: the model's, at most " + DEFAULT_CONTEXT + ")")
+    int contextSize;
+
+    @Option(names = {"-t", "--threads"}, paramLabel = "N", description = "Threads for matrix products (default: all cores)")
+    Integer threads;
+
+    @Option(names = "--kv-type", paramLabel = "TYPE", defaultValue = "f32",
+            description = "KV-cache element type (supported: ${COMPLETION-CANDIDATES}; default ${DEFAULT-VALUE})")
+    KvType kvType;
+
+    enum KvType { f32 }
+
+    Model load() {
+        // the thread pool reads its size once, when first used
+        if (threads != null) {
+            if (threads < 1) throw new IllegalArgumentException("--threads must be at least 1, got " + threads);
+            System.setProperty("jllm.threads", threads.toString());
+        }
+        return Model.load(ModelReference.resolve(model));
+    }
+
+    Session session(Model m) {
+        int limit = m.config().contextLength();
+        if (contextSize < 0) throw new IllegalArgumentException("--ctx must be positive, got " + contextSize);
+        if (contextSize > limit) {
+            throw new IllegalArgumentException("--ctx " + contextSize + " exceeds the model's context length " + limit);
+        }
+        return new Session(m, contextSize > 0 ? contextSize : Math.min(limit, DEFAULT_CONTEXT));
+    }
+}
