@@ -6,7 +6,7 @@ import picocli.CommandLine.Command;
 /** The `jllm` command: one subcommand per job. */
 @Command(name = "jllm", mixinStandardHelpOptions = true, version = "jllm 0.1.0",
         description = "Run GGUF language models on the JVM.",
-        subcommands = {InfoCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {InfoCommand.class, PullCommand.class, SmokeModelCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
     @Override
@@ -15,13 +15,16 @@ public final class Main implements Runnable {
     }
 
     public static void main(String[] args) {
-        int code = new CommandLine(new Main())
+        System.exit(commandLine().execute(args));
+    }
+
+    /** The command line with jllm's error handling: a failed command prints "jllm: " and its message, and exits 1. */
+    static CommandLine commandLine() {
+        return new CommandLine(new Main())
                 .setExecutionExceptionHandler((ex, cmd, parsed) -> {
                     cmd.getErr().println("jllm: " + (ex.getMessage() != null ? ex.getMessage() : ex.toString()));
                     if (System.getenv("JLLM_DEBUG") != null) ex.printStackTrace(cmd.getErr());
                     return 1;
-                })
-                .execute(args);
-        System.exit(code);
+                });
     }
 }
