@@ -13,7 +13,8 @@ import java.util.Map;
 final class BpeMerges {
     static final int NO_SYMBOL = -1;
 
-    private final Map<String, Integer> symbolIds;
+    private final Vocabulary vocab;
+    private final Map<String, Integer> nonTokenSymbols = new HashMap<>();
     private final int[] singleCharSymbols = new int[0x200]; // fast path for the byte characters
     // open addressing: key (left << 32 | right) -> (rank << 32 | merged symbol)
     private final long[] keys;
@@ -21,8 +22,7 @@ final class BpeMerges {
     private final int mask;
 
     BpeMerges(Vocabulary vocab, String[] merges) {
-        symbolIds = new HashMap<>(vocab.size() * 2);
-        for (int i = 0; i < vocab.size(); i++) symbolIds.put(vocab.text(i), i);
+        this.vocab = vocab;
         int capacity = Integer.highestOneBit(Math.max(16, merges.length * 2)) * 2;
         keys = new long[capacity];
         values = new long[capacity];
@@ -41,16 +41,15 @@ final class BpeMerges {
             putIfAbsent(((long) a << 32) | b, ((long) rank << 32) | merged);
         }
         for (int c = 0; c < singleCharSymbols.length; c++) {
-            Integer id = symbolIds.get(String.valueOf((char) c));
-            singleCharSymbols[c] = id == null ? NO_SYMBOL : id;
+            singleCharSymbols[c] = symbolOf(String.valueOf((char) c));
         }
     }
 
     private int intern(String s) {
-        Integer id = symbolIds.get(s);
-        if (id != null) return id;
-        int fresh = symbolIds.size();
-        symbolIds.put(s, fresh);
+        int id = symbolOf(s);
+        if (id != NO_SYMBOL) return id;
+        int fresh = vocab.size() + nonTokenSymbols.size();
+        nonTokenSymbols.put(s, fresh);
         return fresh;
     }
 
@@ -71,15 +70,15 @@ final class BpeMerges {
 
     /** The symbol id of a one-character symbol, or {@link #NO_SYMBOL} if no token or merge uses that text. */
     int symbolOf(char c) {
-        if (c < singleCharSymbols.length) return singleCharSymbols[c];
-        Integer id = symbolIds.get(String.valueOf(c));
-        return id == null ? NO_SYMBOL : id;
+        return c < singleCharSymbols.length ? singleCharSymbols[c] : symbolOf(String.valueOf(c));
     }
 
     /** The symbol id of a whole text (for words that are tokens), or {@link #NO_SYMBOL}. */
     int symbolOf(String s) {
-        Integer id = symbolIds.get(s);
-        return id == null ? NO_SYMBOL : id;
+        int id = vocab.id(s);
+        if (id != Vocabulary.NONE) return id;
+        Integer extra = nonTokenSymbols.get(s);
+        return extra == null ? NO_SYMBOL : extra;
     }
 
     /** (rank << 32 | merged symbol) of merging {@code left} and {@code right}, or -1 when they do not merge. */

@@ -45,6 +45,16 @@ final class ByteLevelEncoding {
      * {@code [UNK_BYTE_0x<hex of its UTF-8>TOKEN]}, as llama.cpp writes it.
      */
     static byte[] decode(String tokenText) {
+        byte[] fast = new byte[tokenText.length()];
+        for (int i = 0; i < fast.length; i++) {
+            int b = byteOf(tokenText.charAt(i));
+            if (b < 0) return decodeWithUnknown(tokenText);
+            fast[i] = (byte) b;
+        }
+        return fast;
+    }
+
+    private static byte[] decodeWithUnknown(String tokenText) {
         ByteArrayOutputStream out = new ByteArrayOutputStream(tokenText.length());
         tokenText.codePoints().forEach(cp -> {
             int b = byteOf(cp);

@@ -48,7 +48,7 @@ public final class Vocabulary {
         int[] utf8Length = new int[texts.length];
         int max = 0;
         for (int i = 0; i < texts.length; i++) {
-            utf8Length[i] = texts[i].getBytes(StandardCharsets.UTF_8).length;
+            utf8Length[i] = utf8Length(texts[i]);
             max = Math.max(max, utf8Length[i]);
         }
         this.maxTokenBytes = max;
@@ -59,6 +59,15 @@ public final class Vocabulary {
                 .mapToInt(Integer::intValue).toArray();
         this.pieces = new byte[texts.length][];
         for (int i = 0; i < texts.length; i++) pieces[i] = piece(i);
+    }
+
+    private static int utf8Length(String s) {
+        int n = 0;
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            n += c < 0x80 ? 1 : c < 0x800 ? 2 : Character.isHighSurrogate(c) ? 2 : Character.isLowSurrogate(c) ? 2 : 3;
+        }
+        return n;
     }
 
     /** llama_token_to_piece(id, lstrip=0, special=true) without the cache. */
