@@ -4,6 +4,7 @@ import static dev.jllm.engine.quant.LittleEndian.f16;
 import static dev.jllm.engine.quant.LittleEndian.u8;
 
 import java.lang.foreign.MemorySegment;
+import java.util.Arrays;
 
 /**
  * ggml's Q3_K ({@code block_q3_K}): super-blocks of 256 values in 16 groups of 16. Layout: 32 bytes of high bits
@@ -30,6 +31,73 @@ public final class Q3_K {
             for (int g = 0; g < 16; g++) {
                 float dl = d * KScales.scaleQ3(src, o + SCALES, g);
                 for (int l = 0; l < 16; l++) dst[y + 16 * g + l] = dl * quant(src, o, 16 * g + l);
+            }
+        }
+    }
+
+    /**
+     * ggml's reference quantizer {@code quantize_row_q3_K_ref}: per group a refined symmetric scale, scales
+     * quantized to 6 bits against the super-block's largest, then the values re-quantized.
+     */
+    public static void quantize(float[] src, int srcOffset, MemorySegment dst, long dstOffset, int count) {
+        int blocks = Blocks.count(count, BLOCK_SIZE, "Q3_K");
+        byte[] L = new byte[BLOCK_SIZE];
+        float[] scales = new float[16];
+        byte[] packed = new byte[12];
+        byte[] hmask = new byte[32];
+        for (int b = 0; b < blocks; b++) {
+            int x = srcOffset + b * BLOCK_SIZE;
+            long o = dstOffset + (long) b * BLOCK_BYTES;
+            float maxScale = 0;
+            float amax = 0;
+            for (int j = 0; j < 16; ++j) {
+                scales[j] = ScaleSearch.symmetricRefined(16, 4, src, x + 16 * j, L, 16 * j);
+                float scale = Math.abs(scales[j]);
+                if (scale > amax) {
+                    amax = scale;
+                    maxScale = scales[j];
+                }
+            }
+            Arrays.fill(packed, (byte) 0);
+            if (maxScale != 0) {
+                float iscale = -32.f / maxScale;
+                for (int j = 0; j < 16; ++j) {
+                    int l = Math.max(-32, Math.min(31, (byte) Blocks.nearestInt(iscale * scales[j]))) + 32;
+                    if (j < 8) packed[j] = (byte) (l & 0xF);
+                    else packed[j - 8] |= (byte) ((l & 0xF) << 4);
+                    packed[j % 4 + 8] |= (byte) ((l >> 4) << (2 * (j / 4)));
+                }
+                LittleEndian.putF16(dst, o + D, 1 / iscale);
+            } else {
+                LittleEndian.putF16(dst, o + D, 0.f);
+            }
+            for (int j = 0; j < 12; j++) LittleEndian.putU8(dst, o + SCALES + j, packed[j]);
+            float dStored = f16(dst, o + D);
+            for (int j = 0; j < 16; ++j) {
+                float dl = dStored * KScales.scaleQ3(dst, o + SCALES, j);
+                if (dl == 0) continue;
+                for (int ii = 0; ii < 16; ++ii) {
+                    L[16 * j + ii] = (byte) (Math.max(-4, Math.min(3, Blocks.nearestInt(src[x + 16 * j + ii] / dl))) + 4);
+                }
+            }
+            Arrays.fill(hmask, (byte) 0);
+            int m = 0;
+            int hm = 1;
+            for (int j = 0; j < BLOCK_SIZE; ++j) {
+                if (L[j] > 3) {
+                    hmask[m] |= (byte) hm;
+                    L[j] -= 4;
+                }
+                if (++m == 32) {
+                    m = 0;
+                    hm <<= 1;
+                }
+            }
+            for (int j = 0; j < 32; j++) LittleEndian.putU8(dst, o + j, hmask[j]);
+            for (int j = 0; j < BLOCK_SIZE; j += 128) {
+                for (int l = 0; l < 32; ++l) {
+                    LittleEndian.putU8(dst, o + QS + j / 4 + l, L[j + l] | (L[j + l + 32] << 2) | (L[j + l + 64] << 4) | (L[j + l + 96] << 6));
+                }
             }
         }
     }

@@ -4,6 +4,7 @@ import static dev.jllm.engine.quant.LittleEndian.f16;
 import static dev.jllm.engine.quant.LittleEndian.u8;
 
 import java.lang.foreign.MemorySegment;
+import java.util.Arrays;
 
 /**
  * ggml's Q4_K ({@code block_q4_K}): super-blocks of 256 values in 8 sub-blocks of 32. Layout: fp16 {@code d}, fp16
@@ -33,6 +34,67 @@ public final class Q4_K {
                 long qs = o + QS + 32 * (sub / 2);
                 int shift = 4 * (sub % 2);
                 for (int l = 0; l < 32; l++) dst[y + 32 * sub + l] = dl * ((u8(src, qs + l) >>> shift) & 0xF) - ml;
+            }
+        }
+    }
+
+    /**
+     * ggml's reference quantizer {@code quantize_row_q4_K_ref}: per sub-block of 32 a scale and min fitted with
+     * weights sqrt(mean x²) + |x|, both quantized to 6 bits against the super-block's largest, then the values
+     * re-quantized to 4 bits.
+     */
+    public static void quantize(float[] src, int srcOffset, MemorySegment dst, long dstOffset, int count) {
+        int blocks = Blocks.count(count, BLOCK_SIZE, "Q4_K");
+        byte[] L = new byte[BLOCK_SIZE];
+        byte[] laux = new byte[32];
+        float[] weights = new float[32];
+        float[] mins = new float[8];
+        float[] scales = new float[8];
+        byte[] packed = new byte[12];
+        for (int b = 0; b < blocks; b++) {
+            int x = srcOffset + b * BLOCK_SIZE;
+            long o = dstOffset + (long) b * BLOCK_BYTES;
+            float maxScale = 0;
+            float maxMin = 0;
+            for (int j = 0; j < 8; ++j) {
+                float sumX2 = 0;
+                for (int l = 0; l < 32; ++l) sumX2 += src[x + 32 * j + l] * src[x + 32 * j + l];
+                float avX = (float) Math.sqrt(sumX2 / 32);
+                for (int l = 0; l < 32; ++l) weights[l] = avX + Math.abs(src[x + 32 * j + l]);
+                scales[j] = ScaleSearch.withMin(32, 15, src, x + 32 * j, weights, L, 32 * j, mins, j, laux, -1.f, 0.1f, 20, false);
+                if (scales[j] > maxScale) maxScale = scales[j];
+                if (mins[j] > maxMin) maxMin = mins[j];
+            }
+            float invScale = maxScale > 0 ? 63.f / maxScale : 0.f;
+            float invMin = maxMin > 0 ? 63.f / maxMin : 0.f;
+            Arrays.fill(packed, (byte) 0);
+            for (int j = 0; j < 8; ++j) {
+                int ls = Math.min(63, Blocks.nearestInt(invScale * scales[j]) & 0xFF);
+                int lm = Math.min(63, Blocks.nearestInt(invMin * mins[j]) & 0xFF);
+                if (j < 4) {
+                    packed[j] = (byte) ls;
+                    packed[j + 4] = (byte) lm;
+                } else {
+                    packed[j + 4] = (byte) ((ls & 0xF) | ((lm & 0xF) << 4));
+                    packed[j - 4] |= (byte) ((ls >> 4) << 6);
+                    packed[j] |= (byte) ((lm >> 4) << 6);
+                }
+            }
+            LittleEndian.putF16(dst, o, maxScale / 63.f);
+            LittleEndian.putF16(dst, o + 2, maxMin / 63.f);
+            for (int j = 0; j < 12; j++) LittleEndian.putU8(dst, o + SCALES + j, packed[j]);
+            float dStored = f16(dst, o);
+            float dminStored = f16(dst, o + 2);
+            for (int j = 0; j < 8; ++j) {
+                float dl = dStored * KScales.scaleK4(dst, o + SCALES, j);
+                if (dl == 0) continue;
+                float ml = dminStored * KScales.minK4(dst, o + SCALES, j);
+                for (int ii = 0; ii < 32; ++ii) {
+                    L[32 * j + ii] = (byte) Math.max(0, Math.min(15, Blocks.nearestInt((src[x + 32 * j + ii] + ml) / dl)));
+                }
+            }
+            for (int j = 0; j < BLOCK_SIZE; j += 64) {
+                for (int l = 0; l < 32; ++l) LittleEndian.putU8(dst, o + QS + j / 2 + l, L[j + l] | (L[j + l + 32] << 4));
             }
         }
     }

@@ -35,6 +35,58 @@ public final class Q6_K {
         }
     }
 
+    /**
+     * ggml's reference quantizer {@code quantize_row_q6_K_ref}: per group a symmetric scale (18 candidates, x²
+     * weights), scales quantized to int8 against the super-block's largest, then the values re-quantized.
+     */
+    public static void quantize(float[] src, int srcOffset, MemorySegment dst, long dstOffset, int count) {
+        int blocks = Blocks.count(count, BLOCK_SIZE, "Q6_K");
+        byte[] L = new byte[BLOCK_SIZE];
+        float[] scales = new float[16];
+        for (int b = 0; b < blocks; b++) {
+            int x = srcOffset + b * BLOCK_SIZE;
+            long o = dstOffset + (long) b * BLOCK_BYTES;
+            float maxScale = 0;
+            float maxAbsScale = 0;
+            for (int ib = 0; ib < 16; ++ib) {
+                float scale = ScaleSearch.symmetric(16, 32, src, x + 16 * ib, L, 16 * ib);
+                scales[ib] = scale;
+                if (Math.abs(scale) > maxAbsScale) {
+                    maxAbsScale = Math.abs(scale);
+                    maxScale = scale;
+                }
+            }
+            if (maxAbsScale < ScaleSearch.GROUP_MAX_EPS) {
+                dst.asSlice(o, BLOCK_BYTES).fill((byte) 0);
+                continue;
+            }
+            float iscale = -128.f / maxScale;
+            LittleEndian.putF16(dst, o + D, 1 / iscale);
+            for (int ib = 0; ib < 16; ++ib) LittleEndian.putU8(dst, o + SCALES + ib, Math.min(127, Blocks.nearestInt(iscale * scales[ib])));
+            float dStored = f16(dst, o + D);
+            for (int j = 0; j < 16; ++j) {
+                float dl = dStored * i8(dst, o + SCALES + j);
+                if (dl == 0) continue;
+                for (int ii = 0; ii < 16; ++ii) {
+                    L[16 * j + ii] = (byte) (Math.max(-32, Math.min(31, Blocks.nearestInt(src[x + 16 * j + ii] / dl))) + 32);
+                }
+            }
+            for (int j = 0; j < BLOCK_SIZE; j += 128) {
+                long ql = o + j / 2;
+                long qh = o + QH + j / 4;
+                for (int l = 0; l < 32; ++l) {
+                    int q1 = L[j + l] & 0xF;
+                    int q2 = L[j + l + 32] & 0xF;
+                    int q3 = L[j + l + 64] & 0xF;
+                    int q4 = L[j + l + 96] & 0xF;
+                    LittleEndian.putU8(dst, ql + l, q1 | (q3 << 4));
+                    LittleEndian.putU8(dst, ql + l + 32, q2 | (q4 << 4));
+                    LittleEndian.putU8(dst, qh + l, (L[j + l] >> 4) | ((L[j + l + 32] >> 4) << 2) | ((L[j + l + 64] >> 4) << 4) | ((L[j + l + 96] >> 4) << 6));
+                }
+            }
+        }
+    }
+
     /** The signed 6-bit quant of value {@code e} (0..255) of the super-block at {@code o}. */
     private static int quant(MemorySegment s, long o, int e) {
         int n = e / 128;

@@ -1,0 +1,78 @@
+package dev.jllm.engine.quant;
+
+import dev.jllm.engine.gguf.GgmlType;
+import java.lang.foreign.MemorySegment;
+import java.nio.ByteOrder;
+import java.lang.foreign.ValueLayout;
+
+/**
+ * Double-precision references for matrix-vector products with ggml's semantics: the weights dequantized, and x as
+ * the dot product sees it after conversion to the weight type's vec_dot_type.
+ */
+final class ActivationReference {
+    private ActivationReference() {}
+
+    /** x after conversion to {@code dotType}, as floats (for 8-bit types: q * d with d as stored). */
+    static float[] asDotSees(GgmlType dotType, float[] x) {
+        Activations a = convert(dotType, x);
+        float[] v = new float[x.length];
+        switch (dotType) {
+            case F32, F16, BF16 -> System.arraycopy(a.values, 0, v, 0, x.length);
+            default -> {
+                for (int i = 0; i < x.length; i++) v[i] = a.quants[i] * a.scales[i / dotType.blockSize];
+            }
+        }
+        return v;
+    }
+
+    /**
+     * Row r · x in double for every row of a {@code type} matrix stored in {@code data}. For Q4_1 and Q5_1, whose
+     * dot products use the activation block's s = d·Σq (computed by ggml with d before fp16 rounding) for the min
+     * term, the min term is m·s rather than m·Σ(dequantized x).
+     */
+    static double[] matVec(GgmlType type, MemorySegment data, int rows, int cols, float[] x) {
+        WeightMatrix w = WeightMatrix.of("reference", type, rows, cols, data);
+        float[] seen = asDotSees(w.dotType(), x);
+        Activations a = convert(w.dotType(), x);
+        double[] out = new double[rows];
+        float[] row = new float[cols];
+        long rowBytes = (long) cols / type.blockSize * type.typeSize;
+        for (int r = 0; r < rows; r++) {
+            w.dequantizeRow(r, row, 0);
+            double s = 0;
+            for (int i = 0; i < cols; i++) s += (double) row[i] * seen[i];
+            if (w.dotType() == GgmlType.Q8_1) {
+                for (int b = 0; b < cols / 32; b++) {
+                    short mBits = data.get(ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN), r * rowBytes + (long) b * type.typeSize + 2);
+                    double seenSum = 0;
+                    for (int i = 32 * b; i < 32 * b + 32; i++) seenSum += seen[i];
+                    s += Float.float16ToFloat(mBits) * (a.blockSums[b] - seenSum);
+                }
+            }
+            out[r] = s;
+        }
+        return out;
+    }
+
+    /** Σ |w|·|x| per row (x as the dot product sees it): the scale rounding errors of a dot product are measured against. */
+    static double[] magnitudes(GgmlType type, MemorySegment data, int rows, int cols, float[] x) {
+        WeightMatrix w = WeightMatrix.of("reference", type, rows, cols, data);
+        float[] seen = asDotSees(w.dotType(), x);
+        double[] out = new double[rows];
+        float[] row = new float[cols];
+        for (int r = 0; r < rows; r++) {
+            w.dequantizeRow(r, row, 0);
+            double s = 0;
+            for (int i = 0; i < cols; i++) s += Math.abs((double) row[i] * seen[i]);
+            out[r] = s;
+        }
+        return out;
+    }
+
+    private static Activations convert(GgmlType dotType, float[] x) {
+        Activations a = new Activations(dotType);
+        a.resize(x.length, 1);
+        a.set(0, x, 0);
+        return a;
+    }
+}
