@@ -277,7 +277,7 @@ public final class HubClient implements AutoCloseable {
                 Thread.currentThread().interrupt();
                 throw new HubException("interrupted while contacting " + current.getAuthority(), e);
             } catch (IOException e) {
-                throw new IOException("cannot reach " + current.getScheme() + "://" + current.getAuthority() + ": " + e, e);
+                throw new IOException("cannot reach " + current.getScheme() + "://" + current.getAuthority() + ": " + describe(e), e);
             }
             int status = r.statusCode();
             if (status != 301 && status != 302 && status != 303 && status != 307 && status != 308) return r;
@@ -287,6 +287,15 @@ public final class HubClient implements AutoCloseable {
             current = current.resolve(location);
         }
         throw new HubException("more than " + MAX_REDIRECTS + " redirects from " + uri);
+    }
+
+    /** The JDK's connect failures carry no message; say what they mean. */
+    private static String describe(IOException e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof java.nio.channels.UnresolvedAddressException) return "unknown host";
+        }
+        if (e instanceof java.net.ConnectException && e.getMessage() == null) return "connection refused or network unreachable";
+        return e.toString();
     }
 
     private static boolean sameOrigin(URI a, URI b) {
