@@ -15,7 +15,8 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** `jllm info MODEL.gguf`: metadata and a tensor table. */
-@Command(name = "info", description = "Print a GGUF file's metadata and tensor table.")
+@Command(name = "info", mixinStandardHelpOptions = true,
+        description = "Print a GGUF file's metadata and tensor table.")
 final class InfoCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "MODEL", description = "GGUF file, or owner/repo[:QUANT|:FILE] on Hugging Face")
     String model;

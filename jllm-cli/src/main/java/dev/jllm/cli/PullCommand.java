@@ -14,7 +14,8 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** `jllm pull owner/repo[:QUANT|:FILE]`: downloads a GGUF model from Hugging Face into the cache, prints its path. */
-@Command(name = "pull", description = {"Download a GGUF model from Hugging Face into the local cache and print its path.",
+@Command(name = "pull", mixinStandardHelpOptions = true,
+        description = {"Download a GGUF model from Hugging Face into the local cache and print its path.",
         "REPO alone takes its Q4_K_M file (else Q4_0, Q8_0, else its only .gguf); REPO:QUANT the .gguf whose name holds QUANT;"
                 + " REPO:FILE that file.",
         "Environment: HF_ENDPOINT (default https://huggingface.co), HF_TOKEN (gated or private repositories),"

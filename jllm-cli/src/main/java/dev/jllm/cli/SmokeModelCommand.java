@@ -9,7 +9,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** `jllm smoke-model -o PATH`: writes the small random-weight model that lets every command run offline. */
-@Command(name = "smoke-model", description = {"Write a small Llama-architecture GGUF with random weights (about 0.5 MB),",
+@Command(name = "smoke-model", mixinStandardHelpOptions = true,
+        description = {"Write a small Llama-architecture GGUF with random weights (about 0.5 MB),",
         "so that jllm's commands can be tried without downloading a model. It produces noise, not language."})
 final class SmokeModelCommand implements Callable<Integer> {
     @Option(names = {"-o", "--output"}, required = true, paramLabel = "PATH", description = "the GGUF file to write")

@@ -139,7 +139,10 @@ public final class HubClient implements AutoCloseable {
         Path target = dir.resolve(ModelReference.checkRepoPath(file.path())).normalize();
         if (!target.startsWith(dir.normalize())) throw new HubException("'" + file.path() + "' is not a valid file path in a repository");
         try {
-            if (Files.isRegularFile(target) && (file.size() < 0 || Files.size(target) == file.size())) return target;
+            if (Files.isRegularFile(target) && (file.size() < 0 || Files.size(target) == file.size())) {
+                log.println("jllm: " + repo + "/" + file.path() + " is in the cache");
+                return target;
+            }
             Files.createDirectories(target.getParent());
             Path part = target.resolveSibling(target.getFileName() + ".part");
             try (FileChannel ch = FileChannel.open(part, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.READ);
@@ -177,7 +180,7 @@ public final class HubClient implements AutoCloseable {
                     throw new HubException("download of " + repo + "/" + file.path() + " failed " + ATTEMPTS + " times (" + e
                             + "); run the command again to resume: " + ch.size() + " bytes are kept in " + part, e);
                 }
-                log.println("jllm: download interrupted (" + e.getMessage() + "); resuming, attempt " + (attempt + 1) + " of " + ATTEMPTS);
+                log.println("jllm: download interrupted (" + describe(e) + "); resuming, attempt " + (attempt + 1) + " of " + ATTEMPTS);
                 sleep(retryDelay.multipliedBy(attempt));
             }
         }
@@ -277,7 +280,7 @@ public final class HubClient implements AutoCloseable {
                 Thread.currentThread().interrupt();
                 throw new HubException("interrupted while contacting " + current.getAuthority(), e);
             } catch (IOException e) {
-                throw new IOException("cannot reach " + current.getScheme() + "://" + current.getAuthority() + ": " + e, e);
+                throw new IOException("cannot reach " + current.getScheme() + "://" + current.getAuthority() + ": " + describe(e), e);
             }
             int status = r.statusCode();
             if (status != 301 && status != 302 && status != 303 && status != 307 && status != 308) return r;
@@ -287,6 +290,15 @@ public final class HubClient implements AutoCloseable {
             current = current.resolve(location);
         }
         throw new HubException("more than " + MAX_REDIRECTS + " redirects from " + uri);
+    }
+
+    /** The JDK's connect failures carry no message; say what they mean. */
+    private static String describe(IOException e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof java.nio.channels.UnresolvedAddressException) return "unknown host";
+        }
+        if (e instanceof java.net.ConnectException && e.getMessage() == null) return "connection refused or network unreachable";
+        return e.getMessage() != null ? e.getMessage() : e.toString();
     }
 
     private static boolean sameOrigin(URI a, URI b) {

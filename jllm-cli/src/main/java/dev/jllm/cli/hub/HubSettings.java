@@ -1,6 +1,7 @@
 package dev.jllm.cli.hub;
 
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.util.Map;
 
@@ -28,8 +29,13 @@ public record HubSettings(URI endpoint, String token, Path cacheDir) {
     static HubSettings from(Map<String, String> env, Path home) {
         String endpoint = env.getOrDefault("HF_ENDPOINT", "");
         String cache = env.getOrDefault("JLLM_CACHE", "");
-        return new HubSettings(endpoint.isBlank() ? DEFAULT_ENDPOINT : URI.create(endpoint.strip()), env.get("HF_TOKEN"),
-                cache.isBlank() ? home.resolve(".cache").resolve("jllm") : Path.of(cache));
+        URI uri;
+        try {
+            uri = endpoint.isBlank() ? DEFAULT_ENDPOINT : new URI(endpoint.strip());
+        } catch (URISyntaxException e) {
+            throw new HubException("HF_ENDPOINT must be an http(s) URL, not '" + endpoint + "'");
+        }
+        return new HubSettings(uri, env.get("HF_TOKEN"), cache.isBlank() ? home.resolve(".cache").resolve("jllm") : Path.of(cache));
     }
 
     /** The folder that holds the cached files of {@code repo} ("owner/name"). */

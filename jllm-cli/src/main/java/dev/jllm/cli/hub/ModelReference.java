@@ -25,8 +25,8 @@ import java.util.regex.Pattern;
  * @param quant a quantization name such as Q4_K_M, or null
  */
 public record ModelReference(String repo, String file, String quant) {
+    /** Owner, repository and quantization names: what the hub allows in names. */
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]*");
-    private static final Pattern QUANT = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]*");
     private static final String[] PREFIXES = {"https://huggingface.co/", "http://huggingface.co/", "huggingface.co/",
             "https://hf.co/", "hf.co/", "hf://"};
 
@@ -51,7 +51,7 @@ public record ModelReference(String repo, String file, String quant) {
         if (!isRepo(repo)) return Optional.empty();
         if (selector == null || selector.isEmpty()) return Optional.of(new ModelReference(repo, null, null));
         if (selector.toLowerCase(Locale.ROOT).endsWith(".gguf")) return Optional.of(new ModelReference(repo, selector, null));
-        if (!QUANT.matcher(selector).matches()) return Optional.empty();
+        if (!NAME.matcher(selector).matches()) return Optional.empty();
         return Optional.of(new ModelReference(repo, null, selector));
     }
 

@@ -72,6 +72,11 @@ class HubClientTest {
         assertThat(filesInCache()).containsExactly(cached("model-Q4_K_M.gguf"));
         assertThat(hub.downloads()).hasSize(1).allMatch(r -> r.range() == null);
         assertThat(log.toString()).contains("downloading " + REPO + "/model-Q4_K_M.gguf (0.3 MB)").contains("100% 0.3 MB / 0.3 MB");
+        try (HubClient c = client()) {
+            assertThat(c.pull(ref(REPO))).isEqualTo(cached("model-Q4_K_M.gguf")); // pull asks the hub, downloads nothing
+        }
+        assertThat(hub.downloads()).hasSize(1);
+        assertThat(log.toString()).endsWith("jllm: " + REPO + "/model-Q4_K_M.gguf is in the cache\n");
     }
 
     @Test
@@ -218,7 +223,8 @@ class HubClientTest {
         }
         try (HubClient c = client(URI.create("http://127.0.0.1:" + port), null)) {
             assertThatThrownBy(() -> c.pull(ref(REPO))).isInstanceOf(HubException.class)
-                    .hasMessageContaining("cannot list the files of " + REPO + ": cannot reach http://127.0.0.1:" + port);
+                    .hasMessage("cannot list the files of " + REPO + ": cannot reach http://127.0.0.1:" + port
+                            + ": connection refused or network unreachable");
         }
     }
 
