@@ -23,11 +23,6 @@ final class ByteLevelBpeTokenizer implements Tokenizer {
         return vocab;
     }
 
-    /** The pre-tokenizer's {@code tokenizer.ggml.pre} name. */
-    String preTokenizerName() {
-        return preTokenizer.name();
-    }
-
     @Override
     public int[] encode(String text, boolean addSpecial, boolean parseSpecial) {
         IntList out = new IntList(text.length() / 3 + 4);

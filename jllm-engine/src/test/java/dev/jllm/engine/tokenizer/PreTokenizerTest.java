@@ -27,6 +27,7 @@ class PreTokenizerTest {
         assertThat(plainWords("starcoder", text)).containsExactly("abc", " ", "1", "2", "3", "4", "5", " don", "'t");
         assertThat(plainWords("deepseek-coder", text)).containsExactly("abc", " ", "1", "2", "3", "4", "5", " don", "'", "t");
         // falcon cuts punctuation off first, and three-digit runs out of number words last
+        assertThat(plainWords("deepseek-v3", "Hello 12345 世界")).containsExactly("Hello", " ", "123", "45", " ", "世界");
         assertThat(plainWords("falcon", text)).containsExactly("abc", " ", "123", "45", " don", "'", "t");
     }
 
