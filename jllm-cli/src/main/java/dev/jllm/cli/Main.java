@@ -6,8 +6,8 @@ import picocli.CommandLine.Command;
 /** The `jllm` command: one subcommand per job. */
 @Command(name = "jllm", mixinStandardHelpOptions = true, version = "jllm 0.1.0",
         description = "Run GGUF language models on the JVM.",
-        subcommands = {GenerateCommand.class, ChatCommand.class, LogitsCommand.class, InfoCommand.class, PullCommand.class,
-                SmokeModelCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {GenerateCommand.class, ChatCommand.class, LogitsCommand.class, TokenizeCommand.class,
+                InfoCommand.class, PullCommand.class, SmokeModelCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
     @Override

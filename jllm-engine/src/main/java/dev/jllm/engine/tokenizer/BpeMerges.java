@@ -16,7 +16,7 @@ final class BpeMerges {
     private final Vocabulary vocab;
     private final Map<String, Integer> nonTokenSymbols = new HashMap<>();
     private final int[] singleCharSymbols = new int[0x200]; // fast path for the byte characters
-    // open addressing: key (left << 32 | right) -> (rank << 32 | merged symbol)
+    // open addressing: key (left << 32 | right) -> rank
     private final long[] keys;
     private final long[] values;
     private final int mask;
@@ -35,10 +35,7 @@ final class BpeMerges {
             String first = merge.substring(0, space);
             String second = merge.substring(space + 1);
             if (first.isEmpty() || second.isEmpty()) continue;
-            int a = intern(first);
-            int b = intern(second);
-            int merged = intern(first + second);
-            putIfAbsent(((long) a << 32) | b, ((long) rank << 32) | merged);
+            putIfAbsent(((long) intern(first) << 32) | intern(second), rank);
         }
         for (int c = 0; c < singleCharSymbols.length; c++) {
             singleCharSymbols[c] = symbolOf(String.valueOf((char) c));
@@ -81,8 +78,8 @@ final class BpeMerges {
         return extra == null ? NO_SYMBOL : extra;
     }
 
-    /** (rank << 32 | merged symbol) of merging {@code left} and {@code right}, or -1 when they do not merge. */
-    long find(int left, int right) {
+    /** The rank of merging {@code left} and {@code right}, or -1 when they do not merge. */
+    long rank(int left, int right) {
         if (left < 0 || right < 0) return -1L;
         long key = ((long) left << 32) | right;
         int i = slot(key);

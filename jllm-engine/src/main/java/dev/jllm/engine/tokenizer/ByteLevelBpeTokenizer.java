@@ -23,11 +23,6 @@ final class ByteLevelBpeTokenizer implements Tokenizer {
         return vocab;
     }
 
-    /** The pre-tokenizer's {@code tokenizer.ggml.pre} name. */
-    String preTokenizerName() {
-        return preTokenizer.name();
-    }
-
     @Override
     public int[] encode(String text, boolean addSpecial, boolean parseSpecial) {
         IntList out = new IntList(text.length() / 3 + 4);
@@ -48,6 +43,7 @@ final class ByteLevelBpeTokenizer implements Tokenizer {
     /** Merging state for the words of one call. */
     private final class Words {
         private int[] symbol = new int[64]; // symbol id of each symbol's text
+        private int[] start = new int[64]; // its first char in the word
         private int[] length = new int[64]; // chars in each symbol, 0 once merged into its left neighbour
         private int[] prev = new int[64];
         private int[] next = new int[64];
@@ -66,12 +62,14 @@ final class ByteLevelBpeTokenizer implements Tokenizer {
             if (symbol.length < n) {
                 int cap = Math.max(n, symbol.length * 2);
                 symbol = Arrays.copyOf(symbol, cap);
+                start = Arrays.copyOf(start, cap);
                 length = Arrays.copyOf(length, cap);
                 prev = Arrays.copyOf(prev, cap);
                 next = Arrays.copyOf(next, cap);
             }
             for (int i = 0; i < n; i++) {
                 symbol[i] = merges.symbolOf(word.charAt(i));
+                start[i] = i;
                 length[i] = 1;
                 prev[i] = i - 1;
                 next[i] = i + 1 < n ? i + 1 : -1;
@@ -84,26 +82,21 @@ final class ByteLevelBpeTokenizer implements Tokenizer {
                 int right = queue.right();
                 // stale: one side was merged away or has grown since the pair was queued
                 if (length[left] == 0 || length[right] == 0 || length[left] + length[right] != queue.size()) continue;
-                symbol[left] = (int) merges.find(symbol[left], symbol[right]);
                 length[left] += length[right];
+                symbol[left] = merges.symbolOf(word.substring(start[left], start[left] + length[left]));
                 length[right] = 0;
                 next[left] = next[right];
                 if (next[right] >= 0) prev[next[right]] = left;
                 addBigram(prev[left], left);
                 addBigram(left, next[left]);
             }
-            int start = 0;
-            for (int i = 0; i != -1; i = next[i]) {
-                emit(word, start, length[i], symbol[i], out);
-                start += length[i];
-            }
+            for (int i = 0; i != -1; i = next[i]) emit(word, start[i], length[i], symbol[i], out);
         }
 
         private void addBigram(int left, int right) {
             if (left < 0 || right < 0) return;
-            long found = merges.find(symbol[left], symbol[right]);
-            if (found < 0) return;
-            queue.push((int) (found >>> 32), left, right, length[left] + length[right]);
+            long rank = merges.rank(symbol[left], symbol[right]);
+            if (rank >= 0) queue.push((int) rank, left, right, length[left] + length[right]);
         }
 
         /** A finished symbol: its token, or else the tokens of its single ASCII bytes (llama.cpp's fallback). */

@@ -49,7 +49,11 @@ public sealed interface Tokenizer permits SentencePieceTokenizer, ByteLevelBpeTo
         return vocabulary().pieceBytes(id).clone();
     }
 
-    /** The tokens' bytes concatenated and decoded as UTF-8 (malformed bytes become U+FFFD). */
+    /**
+     * The tokens' bytes ({@link #tokenBytes}) concatenated and decoded as UTF-8 (malformed bytes become U+FFFD).
+     * Control tokens such as BOS come out as their text ("&lt;s&gt;"), and SentencePiece's space prefix as a
+     * leading space: this is the raw concatenation, not llama_detokenize's cleaned-up text.
+     */
     default String decode(int[] ids) {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         for (int id : ids) bytes.writeBytes(vocabulary().pieceBytes(id));

@@ -44,10 +44,6 @@ final class UnicodeProperties {
         return isWhitespace(cp) ? category | WHITESPACE : category;
     }
 
-    static boolean is(int cp, int flag) {
-        return (flags(cp) & flag) != 0;
-    }
-
     /** Unicode's White_Space property (the list in llama.cpp's unicode-data.cpp). */
     static boolean isWhitespace(int cp) {
         return (cp >= 0x09 && cp <= 0x0D) || cp == 0x20 || cp == 0x85 || cp == 0xA0 || cp == 0x1680

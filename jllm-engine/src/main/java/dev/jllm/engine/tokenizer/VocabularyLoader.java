@@ -93,7 +93,9 @@ final class VocabularyLoader {
         for (int i = 0; i < n; i++) {
             if (texts[i].isEmpty()) texts[i] = "[EMPTY_" + i + "]";
             Integer previous = ids.putIfAbsent(texts[i], i);
-            if (previous != null) {
+            // invalid UTF-8 in token texts reads as U+FFFD, which can make distinct byte strings equal; those keep
+            // the first id instead of failing the file (llama.cpp, reading bytes, sees no duplicate)
+            if (previous != null && texts[i].indexOf('\uFFFD') < 0) {
                 throw new TokenizerException(source + ": duplicate token in vocabulary: '" + texts[i] + "' has ids " + previous + " and " + i);
             }
             attrs[i] = types == null ? TokenAttributes.NORMAL : TokenAttributes.fromTokenType(types[i]);
@@ -129,6 +131,7 @@ final class VocabularyLoader {
         // when several texts qualify the one it picks is unspecified; this takes the lowest id.
         for (int i = 0; i < n; i++) {
             String t = texts[i];
+            if (!mayBeRecognisedSpecial(t)) continue;
             if (eot == NONE && EOT_TEXTS.contains(t)) eot = markControl(attrs, i);
             if (eom == NONE && t.equals("<|eom_id|>")) eom = markControl(attrs, i);
             if (fimPre == NONE && FIM_PRE_TEXTS.contains(t)) fimPre = markControl(attrs, i);
@@ -146,13 +149,13 @@ final class VocabularyLoader {
         BitSet eog = new BitSet(n);
         for (int id : new int[] {fimPad, fimRep, fimSep}) if (id != NONE) eog.set(id);
         for (int i = 0; i < n; i++) {
-            if (EOG_TEXTS.contains(texts[i])) {
+            if (mayBeRecognisedSpecial(texts[i]) && EOG_TEXTS.contains(texts[i])) {
                 eog.set(i);
                 attrs[i] |= TokenAttributes.CONTROL;
             }
         }
         for (int i = 0; i < n; i++) {
-            if (ALWAYS_RENDERED.contains(texts[i])) attrs[i] = TokenAttributes.USER_DEFINED; // gpt-oss
+            if (mayBeRecognisedSpecial(texts[i]) && ALWAYS_RENDERED.contains(texts[i])) attrs[i] = TokenAttributes.USER_DEFINED; // gpt-oss
         }
         for (int id : new int[] {eos, eot, eom}) if (id != NONE) eog.set(id);
         dropEndForHarmony(texts, attrs, eog);
@@ -164,6 +167,12 @@ final class VocabularyLoader {
                 new Vocabulary.SpecialIds(bos, eos, eot, eom, unk, sep, pad, mask),
                 new Vocabulary.Options(addBos, addEos, addSep, addSpacePrefix, lowercase, stripAccents), eog);
         return new Loaded(vocabulary, pre);
+    }
+
+    /** Every text llama.cpp recognises as special starts with one of these; a cheap filter before the set lookups. */
+    private static boolean mayBeRecognisedSpecial(String text) {
+        char c = text.charAt(0);
+        return c == '<' || c == '[' || c == '_' || c == '\u2581';
     }
 
     private static float[] scores(GgufFile f, int n, String source) {

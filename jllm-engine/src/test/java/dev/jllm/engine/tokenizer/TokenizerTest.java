@@ -66,7 +66,9 @@ class TokenizerTest {
     }
 
     private static int[] eog(Tokenizer t) {
-        return IntStream.range(0, t.vocabSize()).filter(t::isEndOfGeneration).toArray();
+        int[] ids = t.vocabulary().endOfGenerationIds();
+        assertThat(IntStream.range(0, t.vocabSize()).filter(t::isEndOfGeneration).toArray()).containsExactly(ids);
+        return ids;
     }
 
     @Test
