@@ -41,7 +41,7 @@ public final class BF16 {
             FloatVector wv = Simd.widenUnsigned(bits).lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats();
             acc = wv.fma(FloatVector.fromArray(Simd.F, v, xElement + i), acc);
         }
-        float sum = acc.reduceLanes(VectorOperators.ADD);
+        float sum = Simd.sum(acc);
         for (; i < count; i++) sum += BFloat16.toFloat(w.get(LittleEndian.SHORT, offset + 2L * i)) * v[xElement + i];
         return sum;
     }

@@ -4,7 +4,6 @@ import java.lang.foreign.MemorySegment;
 import java.nio.ByteOrder;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.ShortVector;
-import jdk.incubator.vector.VectorOperators;
 
 /** ggml's F16: little-endian IEEE half floats. Dot products read activations rounded to F16 (ggml's vec_dot_type). */
 public final class F16 {
@@ -40,7 +39,7 @@ public final class F16 {
             ShortVector half = ShortVector.fromMemorySegment(Simd.S, w, offset + 2L * i, ByteOrder.LITTLE_ENDIAN);
             acc = Simd.halfToFloat(Simd.widenUnsigned(half)).fma(FloatVector.fromArray(Simd.F, v, xElement + i), acc);
         }
-        float sum = acc.reduceLanes(VectorOperators.ADD);
+        float sum = Simd.sum(acc);
         for (; i < count; i++) sum += LittleEndian.f16(w, offset + 2L * i) * v[xElement + i];
         return sum;
     }

@@ -3,7 +3,6 @@ package dev.jllm.engine.quant;
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteOrder;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
 
 /** ggml's F32: little-endian IEEE floats. Dot products read F32 activations as they are. */
 public final class F32 {
@@ -45,7 +44,7 @@ public final class F32 {
             FloatVector w0 = FloatVector.fromMemorySegment(Simd.F, w, offset + 4L * i, ByteOrder.LITTLE_ENDIAN);
             acc0 = w0.fma(FloatVector.fromArray(Simd.F, v, xElement + i), acc0);
         }
-        float sum = acc0.add(acc1).reduceLanes(VectorOperators.ADD);
+        float sum = Simd.sum(acc0.add(acc1));
         for (; i < count; i++) sum += LittleEndian.f32(w, offset + 4L * i) * v[xElement + i];
         return sum;
     }

@@ -108,6 +108,6 @@ public final class Q4_0 {
             float scale = f16(w, o) * xd[xBlock + b];
             acc = ((FloatVector) sumi.convert(VectorOperators.I2F, 0)).fma(FloatVector.broadcast(Simd.F, scale), acc);
         }
-        return acc.reduceLanes(VectorOperators.ADD);
+        return Simd.sum(acc);
     }
 }

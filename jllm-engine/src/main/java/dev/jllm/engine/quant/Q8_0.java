@@ -101,6 +101,6 @@ public final class Q8_0 {
             float scale = f16(w, o) * xd[xBlock + b];
             acc = ((FloatVector) sumi.convert(VectorOperators.I2F, 0)).fma(FloatVector.broadcast(Simd.F, scale), acc);
         }
-        return acc.reduceLanes(VectorOperators.ADD);
+        return Simd.sum(acc);
     }
 }

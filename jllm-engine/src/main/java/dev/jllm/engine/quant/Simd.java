@@ -25,6 +25,16 @@ final class Simd {
     static final VectorSpecies<Byte> B = ENABLED ? ByteVector.SPECIES_PREFERRED.withShape(VectorShape.forBitSize(LANES * 8)) : null;
     static final VectorSpecies<Short> S = ENABLED ? ShortVector.SPECIES_PREFERRED.withShape(VectorShape.forBitSize(LANES * 16)) : null;
 
+    /**
+     * Sum of the lanes in lane order. {@code reduceLanes(ADD)} leaves the order open, and it does differ between
+     * interpreted and compiled code, which would make results depend on JIT state.
+     */
+    static float sum(FloatVector v) {
+        float s = 0;
+        for (int i = 0; i < LANES; i++) s += v.lane(i);
+        return s;
+    }
+
     /** Widens {@link #LANES} signed bytes to ints. */
     static IntVector widen(ByteVector v) {
         return (IntVector) v.convertShape(VectorOperators.B2I, I, 0);

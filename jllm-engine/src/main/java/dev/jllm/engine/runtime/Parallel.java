@@ -45,12 +45,12 @@ public final class Parallel {
         if (grain < 1) throw new IllegalArgumentException("grain must be at least 1, got " + grain);
         if (n == 0) return;
         int chunks = (int) Math.min((n + (long) grain - 1) / grain, (long) THREADS * CHUNKS_PER_THREAD);
+        int chunkSize = Math.max(grain, (n + chunks - 1) / chunks);
+        chunks = (n + chunkSize - 1) / chunkSize;
         if (chunks <= 1 || HELPERS == null) {
             task.run(0, n);
             return;
         }
-        int chunkSize = (n + chunks - 1) / chunks;
-        chunks = (n + chunkSize - 1) / chunkSize;
         Job job = new Job(task, n, chunkSize, chunks, Thread.currentThread());
         for (int h = Math.min(THREADS - 1, chunks - 1); h > 0; h--) HELPERS.execute(job);
         job.run();
@@ -86,7 +86,7 @@ public final class Parallel {
                 try {
                     if (failure == null) {
                         int start = c * chunkSize;
-                        task.run(start, Math.min(n, start + chunkSize));
+                        task.run(start, (int) Math.min(n, (long) start + chunkSize));
                     }
                 } catch (Throwable t) {
                     synchronized (this) {

@@ -1,0 +1,54 @@
+package dev.jllm.engine.quant;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import jdk.incubator.vector.IntVector;
+import org.junit.jupiter.api.Test;
+
+/** The 16-bit float conversions: bfloat16 rounding as ggml does it, and the vectorized IEEE half widening. */
+class HalfPrecisionTest {
+
+    @Test
+    void bfloat16RoundsToNearestEven() {
+        // 0x3F808000 lies halfway between bf16 0x3F80 and 0x3F81: to even (0x3F80); 0x3F818000: to even (0x3F82)
+        assertThat(BFloat16.fromFloat(Float.intBitsToFloat(0x3F808000))).isEqualTo((short) 0x3F80);
+        assertThat(BFloat16.fromFloat(Float.intBitsToFloat(0x3F818000))).isEqualTo((short) 0x3F82);
+        assertThat(BFloat16.fromFloat(Float.intBitsToFloat(0x3F808001))).isEqualTo((short) 0x3F81);
+        assertThat(BFloat16.fromFloat(-1.0f)).isEqualTo((short) 0xBF80);
+        // the largest floats round up to infinity
+        assertThat(BFloat16.fromFloat(Float.MAX_VALUE)).isEqualTo((short) 0x7F80);
+    }
+
+    @Test
+    void bfloat16KeepsNanAQuietNan() {
+        short signalling = BFloat16.fromFloat(Float.intBitsToFloat(0x7F800001));
+        assertThat(Float.isNaN(BFloat16.toFloat(signalling))).isTrue();
+        assertThat(signalling & 0x0040).as("quiet bit").isEqualTo(0x0040);
+    }
+
+    @Test
+    void bfloat16IsTheTopHalfOfAFloat() {
+        for (int bits = 0; bits < 0x10000; bits += 7) {
+            float f = BFloat16.toFloat((short) bits);
+            assertThat(Float.floatToRawIntBits(f)).isEqualTo(bits << 16);
+            if (!Float.isNaN(f)) assertThat(BFloat16.fromFloat(f)).isEqualTo((short) bits);
+        }
+    }
+
+    @Test
+    void vectorHalfToFloatIsExactForAll65536Values() {
+        assumeTrue(Simd.ENABLED, "the Vector API path is off on this machine");
+        int[] bits = new int[Simd.LANES];
+        float[] out = new float[Simd.LANES];
+        for (int base = 0; base < 0x10000; base += Simd.LANES) {
+            for (int l = 0; l < Simd.LANES; l++) bits[l] = base + l;
+            Simd.halfToFloat(IntVector.fromArray(Simd.I, bits, 0)).intoArray(out, 0);
+            for (int l = 0; l < Simd.LANES; l++) {
+                float expected = Float.float16ToFloat((short) bits[l]);
+                if (Float.isNaN(expected)) assertThat(Float.isNaN(out[l])).as("half 0x%04x", bits[l]).isTrue();
+                else assertThat(Float.floatToRawIntBits(out[l])).as("half 0x%04x", bits[l]).isEqualTo(Float.floatToRawIntBits(expected));
+            }
+        }
+    }
+}
