@@ -7,7 +7,7 @@ import dev.jllm.engine.tokenizer.Tokenizer;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
+import dev.jllm.cli.hub.ModelReference;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -17,7 +17,7 @@ import picocli.CommandLine.Parameters;
 /** `jllm tokenize -m MODEL TEXT`: the tokens of a text, as llama.cpp's llama-tokenize prints them. */
 @Command(name = "tokenize", description = "Print the tokens of TEXT as llama.cpp tokenizes it (works on vocabulary-only GGUF files).")
 final class TokenizeCommand implements Callable<Integer> {
-    @Option(names = {"-m", "--model"}, required = true, paramLabel = "MODEL", description = "GGUF file")
+    @Option(names = {"-m", "--model"}, required = true, paramLabel = "MODEL", description = "GGUF file (a vocab-only one works), or a Hugging Face reference OWNER/REPO[:QUANT|:FILE]")
     String model;
 
     @Option(names = "--no-bos", description = "Do not add BOS (or other special tokens) even if the model asks for it")
@@ -35,7 +35,7 @@ final class TokenizeCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         Tokenizer tokenizer;
-        try (GgufFile f = GgufReader.open(Path.of(model))) {
+        try (GgufFile f = GgufReader.open(ModelReference.resolve(model))) {
             tokenizer = Tokenizer.fromGguf(f);
         }
         // llama-tokenize: special tokens are added exactly when the model adds BOS, unless --no-bos
