@@ -21,13 +21,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import jinjava.javax.el.CompositeELResolver;
 
 /**
  * Jinjava set up like the Jinja environment that Hugging Face transformers renders chat templates in
- * ({@code apply_chat_template}): {@code trim_blocks} and {@code lstrip_blocks}, the globals
+ * ({@code apply_chat_template}): {@code trim_blocks} and {@code lstrip_blocks} (see {@link JinjaDialect}), the globals
  * {@code raise_exception} and {@code strftime_now}, its {@code tojson} (Python's json.dumps, keys unsorted), the
  * {@code generation} tag, loop controls, and the Python string methods templates call. Thread-safe.
  */
@@ -65,7 +63,7 @@ final class HuggingFaceJinja {
         // Globals in transformers: templates test them with "is defined" before calling them.
         bindings.putIfAbsent("raise_exception", "<function raise_exception>");
         bindings.putIfAbsent("strftime_now", "<function strftime_now>");
-        RenderResult result = JINJAVA.renderForResult(pythonSyntax(source), bindings, config(clock));
+        RenderResult result = JINJAVA.renderForResult(JinjaDialect.toJinjava(source), bindings, config(clock));
         throwIfFailed(result.getErrors());
         return result.getOutput();
     }
@@ -73,14 +71,13 @@ final class HuggingFaceJinja {
     /** Parses {@code source} without rendering it and reports the first syntax error. */
     static void checkSyntax(String source) {
         JinjavaInterpreter interpreter = JINJAVA.newInterpreter();
-        interpreter.parse(pythonSyntax(source));
+        interpreter.parse(JinjaDialect.toJinjava(source));
         throwIfFailed(interpreter.getErrors());
     }
 
     private static JinjavaConfig config(Clock clock) {
         return JinjavaConfig.newBuilder()
-                .withTrimBlocks(true)
-                .withLstripBlocks(true)
+                .withTrimBlocks(true) // lstrip_blocks is done by JinjaDialect, which follows Jinja2 exactly
                 .withElResolver(RESOLVER)
                 .withRangeLimit(RANGE_LIMIT)
                 .withDateTimeProvider(clock::millis)
@@ -89,21 +86,6 @@ final class HuggingFaceJinja {
                         .withUseTrimmingForNotesAndExpressions(true) // {{- x -}} and {#- -#} strip like Jinja2
                         .build())
                 .build();
-    }
-
-    private static final Pattern TAG = Pattern.compile("\\{\\{.*?}}|\\{%.*?%}", Pattern.DOTALL);
-    private static final Pattern REVERSED = Pattern.compile("\\[\\s*:\\s*:\\s*-1\\s*]");
-
-    /** Rewrites Python syntax Jinjava's parser lacks: {@code xs[::-1]} becomes {@code xs|reverse|list}. */
-    static String pythonSyntax(String source) {
-        Matcher tags = TAG.matcher(source);
-        StringBuilder out = new StringBuilder(source.length());
-        while (tags.find()) {
-            String tag = REVERSED.matcher(tags.group()).replaceAll("|reverse|list");
-            tags.appendReplacement(out, Matcher.quoteReplacement(tag));
-        }
-        tags.appendTail(out);
-        return out.toString();
     }
 
     private static void throwIfFailed(List<TemplateError> errors) {
