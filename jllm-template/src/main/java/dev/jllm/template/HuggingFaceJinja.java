@@ -98,6 +98,10 @@ final class HuggingFaceJinja {
             }
         }
         for (TemplateError error : errors) {
+            if (error.getItem() == TemplateError.ErrorItem.PROPERTY && error.getMessage().contains("'<ForLoop")) {
+                throw new ChatTemplateException("chat template error at line " + error.getLineno() + ": loop."
+                        + error.getFieldName() + " is not supported by this Jinja engine");
+            }
             if (error.getSeverity() == TemplateError.ErrorType.FATAL
                     || error.getReason() == TemplateError.ErrorReason.SYNTAX_ERROR) {
                 throw new ChatTemplateException("chat template error at line " + error.getLineno() + ": "

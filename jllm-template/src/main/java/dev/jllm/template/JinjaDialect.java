@@ -123,7 +123,8 @@ final class JinjaDialect {
     static String rewriteExpression(String body) {
         List<Token> tokens = tokenize(body);
         if (tokens.isEmpty()) return body;
-        String[] before = new String[tokens.size() + 1]; // text inserted before token i (i == size: at the end)
+        String[] before = new String[tokens.size()]; // opening parentheses inserted before token i
+        String[] after = new String[tokens.size()]; // closing parentheses inserted after token i
         String[] replace = new String[tokens.size()];
         for (int k = 0; k < tokens.size(); k++) {
             Token t = tokens.get(k);
@@ -135,8 +136,9 @@ final class JinjaDialect {
             }
             if (isKeywordArgument(tokens, k)) { // f(name=value): Jinjava would bind "=" tighter than the value
                 int end = argumentEnd(tokens, k + 2);
+                if (end == k + 2) continue;
                 before[k + 2] = (before[k + 2] == null ? "" : before[k + 2]) + "(";
-                before[end] = ")" + (before[end] == null ? "" : before[end]);
+                after[end - 1] = (after[end - 1] == null ? "" : after[end - 1]) + ")";
                 continue;
             }
             if (!t.name() || !t.text().equals("not")) continue;
@@ -145,7 +147,7 @@ final class JinjaDialect {
             int end = notOperandEnd(tokens, k + 1);
             if (end == k + 1) continue;
             before[k + 1] = (before[k + 1] == null ? "" : before[k + 1]) + "(";
-            before[end] = ")" + (before[end] == null ? "" : before[end]);
+            after[end - 1] = (after[end - 1] == null ? "" : after[end - 1]) + ")";
         }
         StringBuilder out = new StringBuilder(body.length() + 8);
         int at = 0;
@@ -154,9 +156,9 @@ final class JinjaDialect {
             out.append(body, at, t.from());
             if (before[k] != null) out.append(before[k]);
             out.append(replace[k] != null ? replace[k] : t.text());
+            if (after[k] != null) out.append(after[k]);
             at = t.to();
         }
-        if (before[tokens.size()] != null) out.append(before[tokens.size()]);
         out.append(body.substring(at));
         return out.toString();
     }
