@@ -57,22 +57,43 @@ final class HuggingFaceJinja {
         return jinjava;
     }
 
-    /** Renders {@code source} with {@code variables}; {@code strftime_now} reads {@code clock}. */
-    static String render(String source, Map<String, Object> variables, Clock clock) {
+    /**
+     * Adapts a Jinja2 template to Jinjava ({@link JinjaDialect}) and checks that it parses; the result is what
+     * {@link #render} takes, so the adaptation runs once per template.
+     *
+     * @throws ChatTemplateException naming the first syntax error
+     */
+    static String compile(String source) {
+        String jinjava = JinjaDialect.toJinjava(source);
+        JinjavaInterpreter interpreter = JINJAVA.newInterpreter();
+        interpreter.parse(jinjava);
+        throwIfFailed(interpreter.getErrors());
+        // Jinjava renders an unknown filter or test as nothing; Jinja2 refuses the template, and so do we
+        JinjaDialect.Usage usage = JinjaDialect.usage(jinjava);
+        for (String filter : usage.filters()) {
+            if (JINJAVA.getGlobalContext().getFilter(filter) == null) {
+                throw new ChatTemplateException("the chat template uses the filter '" + filter
+                        + "', which this Jinja engine does not have");
+            }
+        }
+        for (String test : usage.tests()) {
+            if (JINJAVA.getGlobalContext().getExpTest(test) == null) {
+                throw new ChatTemplateException("the chat template uses the test '" + test
+                        + "', which this Jinja engine does not have");
+            }
+        }
+        return jinjava;
+    }
+
+    /** Renders a {@link #compile compiled} template; {@code strftime_now} reads {@code clock}. */
+    static String render(String compiled, Map<String, Object> variables, Clock clock) {
         Map<String, Object> bindings = new LinkedHashMap<>(variables);
         // Globals in transformers: templates test them with "is defined" before calling them.
         bindings.putIfAbsent("raise_exception", "<function raise_exception>");
         bindings.putIfAbsent("strftime_now", "<function strftime_now>");
-        RenderResult result = JINJAVA.renderForResult(JinjaDialect.toJinjava(source), bindings, config(clock));
+        RenderResult result = JINJAVA.renderForResult(compiled, bindings, config(clock));
         throwIfFailed(result.getErrors());
         return result.getOutput();
-    }
-
-    /** Parses {@code source} without rendering it and reports the first syntax error. */
-    static void checkSyntax(String source) {
-        JinjavaInterpreter interpreter = JINJAVA.newInterpreter();
-        interpreter.parse(JinjaDialect.toJinjava(source));
-        throwIfFailed(interpreter.getErrors());
     }
 
     private static JinjavaConfig config(Clock clock) {

@@ -71,6 +71,37 @@ final class JinjaDialect {
         return out.toString();
     }
 
+    /** The filters ({@code x|name}) and tests ({@code x is name}, {@code x is not name}) the template uses. */
+    record Usage(Set<String> filters, Set<String> tests) {}
+
+    static Usage usage(String source) {
+        Set<String> filters = new java.util.TreeSet<>();
+        Set<String> tests = new java.util.TreeSet<>();
+        for (int tag = nextTagStart(source, 0); tag >= 0; ) {
+            char kind = source.charAt(tag + 1);
+            if (kind == '#') {
+                int end = source.indexOf("#}", tag + 2);
+                if (end < 0) break;
+                tag = nextTagStart(source, end + 2);
+                continue;
+            }
+            int end = tagEnd(source, tag + 2, kind == '{' ? '}' : '%');
+            if (end < 0) break;
+            List<Token> tokens = tokenize(source.substring(tag + 2, end));
+            for (int k = 0; k + 1 < tokens.size(); k++) {
+                String s = tokens.get(k).text();
+                Token next = tokens.get(k + 1);
+                if (s.equals("|") && next.name()) filters.add(next.text());
+                if (s.equals("is") && tokens.get(k).name() && next.name()) {
+                    if (!next.text().equals("not")) tests.add(next.text());
+                    else if (k + 2 < tokens.size() && tokens.get(k + 2).name()) tests.add(tokens.get(k + 2).text());
+                }
+            }
+            tag = nextTagStart(source, end + 2);
+        }
+        return new Usage(filters, tests);
+    }
+
     private static int nextTagStart(String s, int from) {
         for (int i = s.indexOf('{', from); i >= 0 && i + 1 < s.length(); i = s.indexOf('{', i + 1)) {
             char c = s.charAt(i + 1);

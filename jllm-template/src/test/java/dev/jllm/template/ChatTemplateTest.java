@@ -51,6 +51,16 @@ class ChatTemplateTest {
     }
 
     @Test
+    void unknownFiltersAndTestsAreRejectedLikeJinja2Does() {
+        assertThatThrownBy(() -> ChatTemplate.of("{{ x | frobnicate }}", "", ""))
+                .hasMessage("the chat template uses the filter 'frobnicate', which this Jinja engine does not have");
+        assertThatThrownBy(() -> ChatTemplate.of("{% if x is not frobnicated %}{% endif %}", "", ""))
+                .hasMessageContaining("the test 'frobnicated'");
+        // a "|" inside a string is not a filter
+        assertThat(render("{{ '<|im_start|>' | trim }}")).isEqualTo("<|im_start|>");
+    }
+
+    @Test
     void unsupportedLoopAttributesFailInsteadOfRenderingWrongly() {
         assertThatThrownBy(() -> render("{% for m in messages %}{{ loop.previtem }}{% endfor %}"))
                 .hasMessageContaining("loop.previtem is not supported");
