@@ -24,13 +24,15 @@ public final class ChatTemplate {
 
     private final String name;
     private final String source;
+    private final String compiled;
     private final String bosToken;
     private final String eosToken;
     private final Clock clock;
 
-    private ChatTemplate(String name, String source, String bosToken, String eosToken, Clock clock) {
+    private ChatTemplate(String name, String source, String compiled, String bosToken, String eosToken, Clock clock) {
         this.name = name;
         this.source = source;
+        this.compiled = compiled;
         this.bosToken = bosToken;
         this.eosToken = eosToken;
         this.clock = clock;
@@ -44,8 +46,8 @@ public final class ChatTemplate {
      */
     public static ChatTemplate of(String jinjaSource, String bosToken, String eosToken) {
         Objects.requireNonNull(jinjaSource, "chat template source");
-        HuggingFaceJinja.checkSyntax(jinjaSource);
-        return new ChatTemplate("custom", jinjaSource, Objects.requireNonNullElse(bosToken, ""),
+        return new ChatTemplate("custom", jinjaSource, HuggingFaceJinja.compile(jinjaSource),
+                Objects.requireNonNullElse(bosToken, ""),
                 Objects.requireNonNullElse(eosToken, ""), Clock.systemDefaultZone());
     }
 
@@ -81,12 +83,13 @@ public final class ChatTemplate {
     }
 
     private static ChatTemplate builtin(String name) {
-        return new ChatTemplate(name, BuiltinTemplates.source(name).orElseThrow(), "", "", Clock.systemDefaultZone());
+        String source = BuiltinTemplates.source(name).orElseThrow();
+        return new ChatTemplate(name, source, HuggingFaceJinja.compile(source), "", "", Clock.systemDefaultZone());
     }
 
     /** The same template with {@code strftime_now} reading {@code clock} (for reproducible prompts). */
     public ChatTemplate withClock(Clock clock) {
-        return new ChatTemplate(name, source, bosToken, eosToken, Objects.requireNonNull(clock, "clock"));
+        return new ChatTemplate(name, source, compiled, bosToken, eosToken, Objects.requireNonNull(clock, "clock"));
     }
 
     /** "custom" for a template given as source, otherwise the built-in name. */
@@ -130,7 +133,7 @@ public final class ChatTemplate {
         bindings.put("add_generation_prompt", addGenerationPrompt);
         bindings.put("bos_token", bosToken);
         bindings.put("eos_token", eosToken);
-        return HuggingFaceJinja.render(source, bindings, clock);
+        return HuggingFaceJinja.render(compiled, bindings, clock);
     }
 
     @Override

@@ -21,13 +21,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import jinjava.javax.el.CompositeELResolver;
 
 /**
  * Jinjava set up like the Jinja environment that Hugging Face transformers renders chat templates in
- * ({@code apply_chat_template}): {@code trim_blocks} and {@code lstrip_blocks}, the globals
+ * ({@code apply_chat_template}): {@code trim_blocks} and {@code lstrip_blocks} (see {@link JinjaDialect}), the globals
  * {@code raise_exception} and {@code strftime_now}, its {@code tojson} (Python's json.dumps, keys unsorted), the
  * {@code generation} tag, loop controls, and the Python string methods templates call. Thread-safe.
  */
@@ -59,28 +57,48 @@ final class HuggingFaceJinja {
         return jinjava;
     }
 
-    /** Renders {@code source} with {@code variables}; {@code strftime_now} reads {@code clock}. */
-    static String render(String source, Map<String, Object> variables, Clock clock) {
+    /**
+     * Adapts a Jinja2 template to Jinjava ({@link JinjaDialect}) and checks that it parses; the result is what
+     * {@link #render} takes, so the adaptation runs once per template.
+     *
+     * @throws ChatTemplateException naming the first syntax error
+     */
+    static String compile(String source) {
+        String jinjava = JinjaDialect.toJinjava(source);
+        JinjavaInterpreter interpreter = JINJAVA.newInterpreter();
+        interpreter.parse(jinjava);
+        throwIfFailed(interpreter.getErrors());
+        // Jinjava renders an unknown filter or test as nothing; Jinja2 refuses the template, and so do we
+        JinjaDialect.Usage usage = JinjaDialect.usage(jinjava);
+        for (String filter : usage.filters()) {
+            if (JINJAVA.getGlobalContext().getFilter(filter) == null) {
+                throw new ChatTemplateException("the chat template uses the filter '" + filter
+                        + "', which this Jinja engine does not have");
+            }
+        }
+        for (String test : usage.tests()) {
+            if (JINJAVA.getGlobalContext().getExpTest(test) == null) {
+                throw new ChatTemplateException("the chat template uses the test '" + test
+                        + "', which this Jinja engine does not have");
+            }
+        }
+        return jinjava;
+    }
+
+    /** Renders a {@link #compile compiled} template; {@code strftime_now} reads {@code clock}. */
+    static String render(String compiled, Map<String, Object> variables, Clock clock) {
         Map<String, Object> bindings = new LinkedHashMap<>(variables);
         // Globals in transformers: templates test them with "is defined" before calling them.
         bindings.putIfAbsent("raise_exception", "<function raise_exception>");
         bindings.putIfAbsent("strftime_now", "<function strftime_now>");
-        RenderResult result = JINJAVA.renderForResult(pythonSyntax(source), bindings, config(clock));
+        RenderResult result = JINJAVA.renderForResult(compiled, bindings, config(clock));
         throwIfFailed(result.getErrors());
         return result.getOutput();
     }
 
-    /** Parses {@code source} without rendering it and reports the first syntax error. */
-    static void checkSyntax(String source) {
-        JinjavaInterpreter interpreter = JINJAVA.newInterpreter();
-        interpreter.parse(pythonSyntax(source));
-        throwIfFailed(interpreter.getErrors());
-    }
-
     private static JinjavaConfig config(Clock clock) {
         return JinjavaConfig.newBuilder()
-                .withTrimBlocks(true)
-                .withLstripBlocks(true)
+                .withTrimBlocks(true) // lstrip_blocks is done by JinjaDialect, which follows Jinja2 exactly
                 .withElResolver(RESOLVER)
                 .withRangeLimit(RANGE_LIMIT)
                 .withDateTimeProvider(clock::millis)
@@ -89,21 +107,6 @@ final class HuggingFaceJinja {
                         .withUseTrimmingForNotesAndExpressions(true) // {{- x -}} and {#- -#} strip like Jinja2
                         .build())
                 .build();
-    }
-
-    private static final Pattern TAG = Pattern.compile("\\{\\{.*?}}|\\{%.*?%}", Pattern.DOTALL);
-    private static final Pattern REVERSED = Pattern.compile("\\[\\s*:\\s*:\\s*-1\\s*]");
-
-    /** Rewrites Python syntax Jinjava's parser lacks: {@code xs[::-1]} becomes {@code xs|reverse|list}. */
-    static String pythonSyntax(String source) {
-        Matcher tags = TAG.matcher(source);
-        StringBuilder out = new StringBuilder(source.length());
-        while (tags.find()) {
-            String tag = REVERSED.matcher(tags.group()).replaceAll("|reverse|list");
-            tags.appendReplacement(out, Matcher.quoteReplacement(tag));
-        }
-        tags.appendTail(out);
-        return out.toString();
     }
 
     private static void throwIfFailed(List<TemplateError> errors) {
@@ -116,6 +119,10 @@ final class HuggingFaceJinja {
             }
         }
         for (TemplateError error : errors) {
+            if (error.getItem() == TemplateError.ErrorItem.PROPERTY && error.getMessage().contains("'<ForLoop")) {
+                throw new ChatTemplateException("chat template error at line " + error.getLineno() + ": loop."
+                        + error.getFieldName() + " is not supported by this Jinja engine");
+            }
             if (error.getSeverity() == TemplateError.ErrorType.FATAL
                     || error.getReason() == TemplateError.ErrorReason.SYNTAX_ERROR) {
                 throw new ChatTemplateException("chat template error at line " + error.getLineno() + ": "

@@ -27,8 +27,11 @@ final class PythonStringMethods extends ELResolver {
 
     @Override
     public Object getValue(ELContext context, Object base, Object property) {
-        if (base instanceof String s && (property instanceof Long || property instanceof Integer)) {
-            int i = ((Number) property).intValue();
+        // Jinjava hands the index over as text ("-1"), Python-style negative indexes included
+        Integer index = base instanceof String ? index(property) : null;
+        if (index != null) {
+            String s = (String) base;
+            int i = index;
             int at = i < 0 ? i + s.length() : i;
             context.setPropertyResolved(true);
             if (at < 0 || at >= s.length()) {
@@ -36,6 +39,12 @@ final class PythonStringMethods extends ELResolver {
             }
             return String.valueOf(s.charAt(at));
         }
+        return null;
+    }
+
+    private static Integer index(Object property) {
+        if (property instanceof Long || property instanceof Integer) return ((Number) property).intValue();
+        if (property instanceof String text && text.matches("-?\\d{1,9}")) return Integer.valueOf(text);
         return null;
     }
 
