@@ -16,6 +16,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class GenerateCommandTest {
     /** Below this top-1 margin a correct engine may pick the other token (golden/README.md). */
@@ -149,6 +150,15 @@ class GenerateCommandTest {
         if (ids.length < 16) assertThat(run.err()).as("fewer than 16 tokens only at EOS").endsWith("finish: stop\n");
         else assertThat(ids).hasSize(16);
         assertThat(CommandRun.of(args).out()).as("greedy is deterministic").isEqualTo(run.out());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"generate", "logits", "chat"})
+    void everyModelCommandTakesHelp(String command) {
+        CommandRun run = CommandRun.of(command, "--help");
+        assertThat(run.exitCode()).isZero();
+        assertThat(run.out()).startsWith("Usage: jllm " + command).contains("-m, --model=MODEL", "-c, --ctx=N",
+                "--kv-type=TYPE", "supported: f32", "-h, --help");
     }
 
     private static String[] concat(String[] a, String... b) {
