@@ -5,17 +5,20 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.jllm.engine.model.Model;
 import dev.jllm.engine.runtime.Generator;
 import dev.jllm.engine.runtime.Session;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
+import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /** `jllm generate`: continue a prompt, streaming the text. */
-@Command(name = "generate", description = "Continue a prompt (raw completion, no chat template), streaming the text.")
+@Command(name = "generate", mixinStandardHelpOptions = true,
+        description = "Continue a prompt (raw completion, no chat template), streaming the text; timing goes to stderr.")
 final class GenerateCommand implements Callable<Integer> {
     @Mixin ModelOptions modelOptions;
     @Mixin SamplingOptions sampling;
@@ -38,16 +41,25 @@ final class GenerateCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print one JSON object {\"prompt_ids\", \"ids\", \"text\"} instead of streaming")
     boolean json;
 
+    @Spec
+    CommandSpec spec;
+
     @Override
     public Integer call() throws Exception {
-        PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
+        PrintWriter out = spec.commandLine().getOut();
         try (Model model = modelOptions.load()) {
             Session session = modelOptions.session(model);
             int[] promptIds = model.tokenizer().encode(prompt, true, parseSpecial);
+            ModelOptions.checkPrompt(promptIds, session);
             Generator.Options options = new Generator.Options(sampling.params(), maxTokens, ignoreEos, stop);
-            if (!json) out.print(prompt);
+            if (!json) {
+                out.print(prompt);
+                out.flush();
+            }
             Generator.Result r = new Generator(session).generate(promptIds, options, text -> {
-                if (!json) out.print(text);
+                if (json) return;
+                out.print(text);
+                out.flush();
             });
             if (json) {
                 ObjectMapper mapper = new ObjectMapper();
@@ -58,10 +70,12 @@ final class GenerateCommand implements Callable<Integer> {
                 out.println(mapper.writeValueAsString(o));
             } else {
                 out.println();
-                System.err.printf("%nprompt: %d tokens, %.1f tok/s | generated: %d tokens, %.1f tok/s | finish: %s%n",
-                        promptIds.length, r.promptTokensPerSecond(), r.ids().length, r.generationTokensPerSecond(),
-                        r.finishReason().name().toLowerCase());
             }
+            out.flush();
+            spec.commandLine().getErr().printf(Locale.ROOT,
+                    "prompt: %d tokens, %.1f tok/s | generated: %d tokens, %.1f tok/s | finish: %s%n",
+                    promptIds.length, r.promptTokensPerSecond(), r.ids().length, r.generationTokensPerSecond(),
+                    r.finishReason().name().toLowerCase(Locale.ROOT));
         }
         return 0;
     }

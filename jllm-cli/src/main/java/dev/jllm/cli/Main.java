@@ -1,7 +1,13 @@
 package dev.jllm.cli;
 
+import java.io.OutputStream;
+import java.io.OutputStreamWriter;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
 
 /** The `jllm` command: one subcommand per job. */
 @Command(name = "jllm", mixinStandardHelpOptions = true, version = "jllm 0.1.0",
@@ -9,14 +15,21 @@ import picocli.CommandLine.Command;
         subcommands = {GenerateCommand.class, ChatCommand.class, LogitsCommand.class, TokenizeCommand.class,
                 InfoCommand.class, PullCommand.class, SmokeModelCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
+    @Spec
+    CommandSpec spec;
 
     @Override
     public void run() {
-        new CommandLine(this).usage(System.out);
+        spec.commandLine().usage(spec.commandLine().getOut());
     }
 
     public static void main(String[] args) {
-        System.exit(commandLine().execute(args));
+        // model text is UTF-8 whatever the terminal's locale says
+        System.exit(commandLine().setOut(utf8(System.out)).setErr(utf8(System.err)).execute(args));
+    }
+
+    private static PrintWriter utf8(OutputStream stream) {
+        return new PrintWriter(new OutputStreamWriter(stream, StandardCharsets.UTF_8), true);
     }
 
     /** The command line with jllm's error handling: a failed command prints "jllm: " and its message, and exits 1. */

@@ -38,10 +38,20 @@ final class ModelOptions {
 
     Session session(Model m) {
         int limit = m.config().contextLength();
-        if (contextSize < 0) throw new IllegalArgumentException("--ctx must be positive, got " + contextSize);
+        if (contextSize < 0) throw new IllegalArgumentException("--ctx must not be negative, got " + contextSize);
         if (contextSize > limit) {
             throw new IllegalArgumentException("--ctx " + contextSize + " exceeds the model's context length " + limit);
         }
         return new Session(m, contextSize > 0 ? contextSize : Math.min(limit, DEFAULT_CONTEXT));
+    }
+
+    /** Rejects a prompt that holds no token or does not fit the session's context, before any output. */
+    static void checkPrompt(int[] promptIds, Session session) {
+        if (promptIds.length == 0) throw new IllegalArgumentException("the prompt is empty (and the model adds no BOS token)");
+        if (promptIds.length > session.contextSize()) {
+            throw new IllegalArgumentException("the prompt is " + promptIds.length + " tokens but the context holds "
+                    + session.contextSize() + " (raise --ctx, up to the model's context length "
+                    + session.model().config().contextLength() + ")");
+        }
     }
 }
