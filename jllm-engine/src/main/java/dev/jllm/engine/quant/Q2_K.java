@@ -25,9 +25,9 @@ public final class Q2_K {
     /** ggml's {@code dequantize_row_q2_K}. */
     public static void dequantize(MemorySegment src, long offset, float[] dst, int dstOffset, int count) {
         int blocks = Blocks.count(count, BLOCK_SIZE, "Q2_K");
-        byte[] x = RowScratch.copy(src, offset, blocks * BLOCK_BYTES);
         for (int b = 0; b < blocks; b++) {
-            int o = b * BLOCK_BYTES;
+            byte[] x = RowScratch.copy(src, offset + (long) b * BLOCK_BYTES, BLOCK_BYTES);
+            int o = 0;
             float d = f16(x, o + D);
             float min = f16(x, o + DMIN);
             int y = dstOffset + b * BLOCK_SIZE;

@@ -24,9 +24,9 @@ public final class Q4_K {
     /** ggml's {@code dequantize_row_q4_K}. */
     public static void dequantize(MemorySegment src, long offset, float[] dst, int dstOffset, int count) {
         int blocks = Blocks.count(count, BLOCK_SIZE, "Q4_K");
-        byte[] x = RowScratch.copy(src, offset, blocks * BLOCK_BYTES);
         for (int b = 0; b < blocks; b++) {
-            int o = b * BLOCK_BYTES;
+            byte[] x = RowScratch.copy(src, offset + (long) b * BLOCK_BYTES, BLOCK_BYTES);
+            int o = 0;
             float d = f16(x, o);
             float min = f16(x, o + 2);
             int y = dstOffset + b * BLOCK_SIZE;

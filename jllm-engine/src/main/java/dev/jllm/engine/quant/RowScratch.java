@@ -7,8 +7,9 @@ import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
 
 /**
- * A per-thread copy of one weight row on the heap. The K-quant vector kernels read their row from it: array loads
- * keep the compiled kernels small enough for C2 to inline every vector operation (segment loads are much larger).
+ * A per-thread heap copy of weight bytes (a row, or one block) that the K-quant kernels decode from. Array loads keep
+ * the compiled vector kernels small enough for C2 to inline every vector operation (segment loads are much larger),
+ * and make the scalar decoding cheaper.
  */
 final class RowScratch {
     private static final ThreadLocal<byte[]> BUFFER = ThreadLocal.withInitial(() -> new byte[0]);
@@ -25,10 +26,6 @@ final class RowScratch {
         }
         MemorySegment.copy(src, ValueLayout.JAVA_BYTE, offset, b, 0, length);
         return b;
-    }
-
-    static int u8(byte[] b, int i) {
-        return b[i] & 0xFF;
     }
 
     static float f16(byte[] b, int i) {

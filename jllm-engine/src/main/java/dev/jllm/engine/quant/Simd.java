@@ -27,6 +27,9 @@ final class Simd {
     static final VectorSpecies<Byte> B = ENABLED ? ByteVector.SPECIES_PREFERRED.withShape(VectorShape.forBitSize(LANES * 8)) : null;
     static final VectorSpecies<Short> S = ENABLED ? ShortVector.SPECIES_PREFERRED.withShape(VectorShape.forBitSize(LANES * 16)) : null;
 
+    /** Lane numbers 0, 1, 2, ... (shift counts for picking one bit per lane out of a word). */
+    static final IntVector IOTA = ENABLED ? IntVector.zero(I).addIndex(1) : null;
+
     /**
      * Sum of the lanes in lane order. {@code reduceLanes(ADD)} leaves the order open, and it does differ between
      * interpreted and compiled code, which would make results depend on JIT state.
@@ -36,9 +39,6 @@ final class Simd {
         for (int i = 0; i < LANES; i++) s += v.lane(i);
         return s;
     }
-
-    /** Lane numbers 0, 1, 2, ... (shift counts for picking one bit per lane out of a word). */
-    static final IntVector IOTA = ENABLED ? IntVector.zero(I).addIndex(1) : null;
 
     /** {@link #LANES} signed bytes of {@code s} from {@code offset}, widened to ints. */
     static IntVector bytes(MemorySegment s, long offset) {
