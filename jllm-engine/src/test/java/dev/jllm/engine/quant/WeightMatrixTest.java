@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import dev.jllm.engine.gguf.GgmlType;
 import dev.jllm.engine.gguf.GgufTensor;
 import java.lang.foreign.MemorySegment;
+import java.util.Arrays;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -46,7 +47,7 @@ class WeightMatrixTest {
         float[] x = gaussian(COLS + 3, 7);
         float[] out = new float[ROWS + 2];
         m.w().matVec(x, 3, out, 2);
-        float[] xs = java.util.Arrays.copyOfRange(x, 3, COLS + 3);
+        float[] xs = Arrays.copyOfRange(x, 3, COLS + 3);
         double[] expected = ActivationReference.matVec(type, m.data(), ROWS, COLS, xs);
         double[] scale = ActivationReference.magnitudes(type, m.data(), ROWS, COLS, xs);
         for (int r = 0; r < ROWS; r++) {
@@ -164,7 +165,7 @@ class WeightMatrixTest {
             a.resize(cols, 2);
             a.set(0, x, 0);
             a.set(1, x, cols);
-            double[] scale = ActivationReference.magnitudes(k.type(), m.data(), 3, cols, java.util.Arrays.copyOfRange(x, cols, 2 * cols));
+            double[] scale = ActivationReference.magnitudes(k.type(), m.data(), 3, cols, Arrays.copyOfRange(x, cols, 2 * cols));
             long rowBytes = k.type().bytesFor(cols);
             for (int r = 0; r < 3; r++) {
                 float v = k.vector().dot(m.data(), r * rowBytes, a, cols, cols);
@@ -185,11 +186,11 @@ class WeightMatrixTest {
         Matrix f32 = random(GgmlType.F32, ROWS, COLS, 1);
         float[] row = new float[COLS + 1];
         f32.w().dequantizeRow(ROWS - 1, row, 1);
-        assertThat(java.util.Arrays.copyOfRange(row, 1, COLS + 1)).containsExactly(java.util.Arrays.copyOfRange(f32.original(), (ROWS - 1) * COLS, ROWS * COLS));
+        assertThat(Arrays.copyOfRange(row, 1, COLS + 1)).containsExactly(Arrays.copyOfRange(f32.original(), (ROWS - 1) * COLS, ROWS * COLS));
         Matrix q = random(GgmlType.Q4_K, ROWS, COLS, 2);
         float[] all = Formats.dequantize(GgmlType.Q4_K, q.data(), ROWS * COLS);
         q.w().dequantizeRow(10, row, 0);
-        assertThat(java.util.Arrays.copyOf(row, COLS)).containsExactly(java.util.Arrays.copyOfRange(all, 10 * COLS, 11 * COLS));
+        assertThat(Arrays.copyOf(row, COLS)).containsExactly(Arrays.copyOfRange(all, 10 * COLS, 11 * COLS));
     }
 
     @Test
