@@ -1,10 +1,11 @@
 package dev.jllm.engine.quant;
 
-import static dev.jllm.engine.quant.LittleEndian.f16;
-import static dev.jllm.engine.quant.LittleEndian.u8;
+import static dev.jllm.engine.quant.RowScratch.f16;
 
 import java.lang.foreign.MemorySegment;
 import java.util.Arrays;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.VectorOperators;
 
 /**
  * ggml's Q2_K ({@code block_q2_K}): super-blocks of 256 values in 16 groups of 16. Layout: 16 bytes of scales (low
@@ -25,19 +26,23 @@ public final class Q2_K {
     public static void dequantize(MemorySegment src, long offset, float[] dst, int dstOffset, int count) {
         int blocks = Blocks.count(count, BLOCK_SIZE, "Q2_K");
         for (int b = 0; b < blocks; b++) {
-            long o = offset + (long) b * BLOCK_BYTES;
-            float d = f16(src, o + D);
-            float min = f16(src, o + DMIN);
+            byte[] x = RowScratch.copy(src, offset + (long) b * BLOCK_BYTES, BLOCK_BYTES);
+            int o = 0;
+            float d = f16(x, o + D);
+            float min = f16(x, o + DMIN);
             int y = dstOffset + b * BLOCK_SIZE;
             for (int g = 0; g < 16; g++) {
-                int sc = u8(src, o + g);
+                int sc = x[o + g] & 0xFF;
                 float dl = d * (sc & 0xF);
                 float ml = min * (sc >>> 4);
-                long qs = o + QS + 32 * (g / 8) + 16 * (g % 2);
-                int shift = 2 * ((g % 8) / 2);
-                for (int l = 0; l < 16; l++) dst[y + 16 * g + l] = dl * ((u8(src, qs + l) >>> shift) & 3) - ml;
+                for (int l = 0; l < 16; l++) dst[y + 16 * g + l] = dl * quant(x, o, 16 * g + l) - ml;
             }
         }
+    }
+
+    /** The 2-bit quant of value {@code e} (0..255) of the super-block at {@code x[o]}. */
+    private static int quant(byte[] x, int o, int e) {
+        return ((x[o + QS + 32 * (e / 128) + e % 32] & 0xFF) >>> (2 * ((e % 128) / 32))) & 3;
     }
 
     /**
@@ -51,11 +56,10 @@ public final class Q2_K {
         float[] weights = new float[16];
         float[] mins = new float[16];
         float[] scales = new float[16];
-        int[] sc = new int[16];
+        byte[] y = new byte[BLOCK_BYTES];
         final float q4scale = 15.f;
         for (int b = 0; b < blocks; b++) {
             int x = srcOffset + b * BLOCK_SIZE;
-            long o = dstOffset + (long) b * BLOCK_BYTES;
             float maxScale = 0;
             float maxMin = 0;
             for (int j = 0; j < 16; ++j) {
@@ -64,66 +68,99 @@ public final class Q2_K {
                 if (scales[j] > maxScale) maxScale = scales[j];
                 if (mins[j] > maxMin) maxMin = mins[j];
             }
+            Arrays.fill(y, (byte) 0);
             float d = 0;
             if (maxScale > 0) {
                 float iscale = q4scale / maxScale;
-                for (int j = 0; j < 16; ++j) sc[j] = Blocks.nearestInt(iscale * scales[j]) & 0xFF;
+                for (int j = 0; j < 16; ++j) y[j] = (byte) Blocks.nearestInt(iscale * scales[j]);
                 d = maxScale / q4scale;
-            } else {
-                Arrays.fill(sc, 0);
             }
             float dmin = 0;
             if (maxMin > 0) {
                 float iscale = q4scale / maxMin;
-                for (int j = 0; j < 16; ++j) sc[j] = (sc[j] | Blocks.nearestInt(iscale * mins[j]) << 4) & 0xFF;
+                for (int j = 0; j < 16; ++j) y[j] |= (byte) (Blocks.nearestInt(iscale * mins[j]) << 4);
                 dmin = maxMin / q4scale;
             }
-            LittleEndian.putF16(dst, o + D, d);
-            LittleEndian.putF16(dst, o + DMIN, dmin);
-            float dStored = f16(dst, o + D);
-            float dminStored = f16(dst, o + DMIN);
+            short dBits = Float.floatToFloat16(d);
+            short dminBits = Float.floatToFloat16(dmin);
+            y[D] = (byte) dBits;
+            y[D + 1] = (byte) (dBits >> 8);
+            y[DMIN] = (byte) dminBits;
+            y[DMIN + 1] = (byte) (dminBits >> 8);
             for (int j = 0; j < 16; ++j) {
-                LittleEndian.putU8(dst, o + j, sc[j]);
-                float dl = dStored * (sc[j] & 0xF);
+                float dl = Float.float16ToFloat(dBits) * (y[j] & 0xF);
                 if (dl == 0) continue;
-                float ml = dminStored * (sc[j] >>> 4);
+                float ml = Float.float16ToFloat(dminBits) * ((y[j] & 0xFF) >>> 4);
                 for (int ii = 0; ii < 16; ++ii) {
                     L[16 * j + ii] = (byte) Math.max(0, Math.min(3, Blocks.nearestInt((src[x + 16 * j + ii] + ml) / dl)));
                 }
             }
             for (int j = 0; j < BLOCK_SIZE; j += 128) {
                 for (int l = 0; l < 32; ++l) {
-                    LittleEndian.putU8(dst, o + QS + j / 4 + l, L[j + l] | (L[j + l + 32] << 2) | (L[j + l + 64] << 4) | (L[j + l + 96] << 6));
+                    y[QS + j / 4 + l] = (byte) (L[j + l] | (L[j + l + 32] << 2) | (L[j + l + 64] << 4) | (L[j + l + 96] << 6));
                 }
             }
+            MemorySegment.copy(MemorySegment.ofArray(y), 0, dst, dstOffset + (long) b * BLOCK_BYTES, BLOCK_BYTES);
         }
     }
 
     /** Σ w·x over Q2_K weights and Q8_K activations, per {@code ggml_vec_dot_q2_K_q8_K}. */
     static float dot(MemorySegment w, long offset, Activations x, int xElement, int count) {
+        return Simd.ENABLED ? dotVector(w, offset, x, xElement, count) : dotScalar(w, offset, x, xElement, count);
+    }
+
+    static float dotScalar(MemorySegment w, long offset, Activations x, int xElement, int count) {
+        byte[] row = RowScratch.copy(w, offset, count / BLOCK_SIZE * BLOCK_BYTES);
         byte[] q = x.quants;
-        float[] xd = x.scales;
-        short[] groupSums = x.groupSums;
         int xBlock = xElement / BLOCK_SIZE;
         float sum = 0;
         for (int b = 0; b < count / BLOCK_SIZE; b++) {
-            long o = offset + (long) b * BLOCK_BYTES;
+            int o = b * BLOCK_BYTES;
             int qb = xElement + b * BLOCK_SIZE;
-            int gb = (xBlock + b) * 16;
-            int minSum = 0;
             int isum = 0;
             for (int g = 0; g < 16; g++) {
-                int sc = u8(w, o + g);
-                minSum += groupSums[gb + g] * (sc >>> 4);
-                long qs = o + QS + 32 * (g / 8) + 16 * (g % 2);
-                int shift = 2 * ((g % 8) / 2);
                 int groupSum = 0;
-                for (int l = 0; l < 16; l++) groupSum += q[qb + 16 * g + l] * ((u8(w, qs + l) >>> shift) & 3);
-                isum += (sc & 0xF) * groupSum;
+                for (int l = 0; l < 16; l++) groupSum += q[qb + 16 * g + l] * quant(row, o, 16 * g + l);
+                isum += (row[o + g] & 0xF) * groupSum;
             }
-            float dx = xd[xBlock + b];
-            sum += dx * f16(w, o + D) * isum - dx * f16(w, o + DMIN) * minSum;
+            sum += combine(row, o, x, xBlock + b, isum);
         }
         return sum;
+    }
+
+    /** {@link #dotScalar} with the integer sums taken in vector lanes: the same result, bit for bit. */
+    static float dotVector(MemorySegment w, long offset, Activations x, int xElement, int count) {
+        byte[] row = RowScratch.copy(w, offset, count / BLOCK_SIZE * BLOCK_BYTES);
+        int xBlock = xElement / BLOCK_SIZE;
+        float sum = 0;
+        for (int b = 0; b < count / BLOCK_SIZE; b++) {
+            int o = b * BLOCK_BYTES;
+            sum += combine(row, o, x, xBlock + b, blockSum(row, o, x.quants, xElement + b * BLOCK_SIZE));
+        }
+        return sum;
+    }
+
+    /** Σ scale · q · x over the super-block at row[o] and the activation quants from q[qb]. */
+    private static int blockSum(byte[] row, int o, byte[] q, int qb) {
+        IntVector acc = IntVector.zero(Simd.I);
+        for (int g = 0; g < 16; g++) {
+            int qs = o + QS + 32 * (g / 8) + 16 * (g % 2);
+            int shift = 2 * ((g % 8) / 2);
+            IntVector group = IntVector.zero(Simd.I);
+            for (int l = 0; l < 16; l += Simd.LANES) {
+                IntVector quant = Simd.bytes(row, qs + l).lanewise(VectorOperators.ASHR, shift).and(3);
+                group = group.add(quant.mul(Simd.bytes(q, qb + 16 * g + l)));
+            }
+            acc = acc.add(group.mul(row[o + g] & 0xF));
+        }
+        return acc.reduceLanes(VectorOperators.ADD);
+    }
+
+    /** The super-block's share of the dot product: dx·d·isum - dx·dmin·Σ(group sums · mins). */
+    private static float combine(byte[] row, int o, Activations x, int xBlock, int isum) {
+        int minSum = 0;
+        for (int g = 0; g < 16; g++) minSum += x.groupSums[16 * xBlock + g] * ((row[o + g] & 0xFF) >>> 4);
+        float dx = x.scales[xBlock];
+        return dx * f16(row, o + D) * isum - dx * f16(row, o + DMIN) * minSum;
     }
 }

@@ -1,10 +1,11 @@
 package dev.jllm.engine.quant;
 
-import static dev.jllm.engine.quant.LittleEndian.f16;
-import static dev.jllm.engine.quant.LittleEndian.u8;
+import static dev.jllm.engine.quant.RowScratch.f16;
 
 import java.lang.foreign.MemorySegment;
 import java.util.Arrays;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.VectorOperators;
 
 /**
  * ggml's Q3_K ({@code block_q3_K}): super-blocks of 256 values in 16 groups of 16. Layout: 32 bytes of high bits
@@ -25,14 +26,24 @@ public final class Q3_K {
     public static void dequantize(MemorySegment src, long offset, float[] dst, int dstOffset, int count) {
         int blocks = Blocks.count(count, BLOCK_SIZE, "Q3_K");
         for (int b = 0; b < blocks; b++) {
-            long o = offset + (long) b * BLOCK_BYTES;
-            float d = f16(src, o + D);
+            byte[] x = RowScratch.copy(src, offset + (long) b * BLOCK_BYTES, BLOCK_BYTES);
+            int o = 0;
+            float d = f16(x, o + D);
             int y = dstOffset + b * BLOCK_SIZE;
             for (int g = 0; g < 16; g++) {
-                float dl = d * KScales.scaleQ3(src, o + SCALES, g);
-                for (int l = 0; l < 16; l++) dst[y + 16 * g + l] = dl * quant(src, o, 16 * g + l);
+                float dl = d * KScales.scaleQ3(x, o + SCALES, g);
+                for (int l = 0; l < 16; l++) dst[y + 16 * g + l] = dl * quant(x, o, 16 * g + l);
             }
         }
+    }
+
+    /** The signed 3-bit quant of value {@code e} (0..255) of the super-block at {@code x[o]}. */
+    private static int quant(byte[] x, int o, int e) {
+        int n = e / 128;
+        int j = (e % 128) / 32;
+        int l = e % 32;
+        int low = ((x[o + QS + 32 * n + l] & 0xFF) >>> (2 * j)) & 3;
+        return (x[o + l] & (1 << (4 * n + j))) != 0 ? low : low - 4;
     }
 
     /**
@@ -43,11 +54,9 @@ public final class Q3_K {
         int blocks = Blocks.count(count, BLOCK_SIZE, "Q3_K");
         byte[] L = new byte[BLOCK_SIZE];
         float[] scales = new float[16];
-        byte[] packed = new byte[12];
-        byte[] hmask = new byte[32];
+        byte[] y = new byte[BLOCK_BYTES];
         for (int b = 0; b < blocks; b++) {
             int x = srcOffset + b * BLOCK_SIZE;
-            long o = dstOffset + (long) b * BLOCK_BYTES;
             float maxScale = 0;
             float amax = 0;
             for (int j = 0; j < 16; ++j) {
@@ -58,76 +67,98 @@ public final class Q3_K {
                     maxScale = scales[j];
                 }
             }
-            Arrays.fill(packed, (byte) 0);
+            Arrays.fill(y, (byte) 0);
+            float d = 0;
             if (maxScale != 0) {
                 float iscale = -32.f / maxScale;
                 for (int j = 0; j < 16; ++j) {
                     int l = Math.max(-32, Math.min(31, (byte) Blocks.nearestInt(iscale * scales[j]))) + 32;
-                    if (j < 8) packed[j] = (byte) (l & 0xF);
-                    else packed[j - 8] |= (byte) ((l & 0xF) << 4);
-                    packed[j % 4 + 8] |= (byte) ((l >> 4) << (2 * (j / 4)));
+                    if (j < 8) y[SCALES + j] = (byte) (l & 0xF);
+                    else y[SCALES + j - 8] |= (byte) ((l & 0xF) << 4);
+                    y[SCALES + j % 4 + 8] |= (byte) ((l >> 4) << (2 * (j / 4)));
                 }
-                LittleEndian.putF16(dst, o + D, 1 / iscale);
-            } else {
-                LittleEndian.putF16(dst, o + D, 0.f);
+                d = 1 / iscale;
             }
-            for (int j = 0; j < 12; j++) LittleEndian.putU8(dst, o + SCALES + j, packed[j]);
-            float dStored = f16(dst, o + D);
+            short dBits = Float.floatToFloat16(d);
+            y[D] = (byte) dBits;
+            y[D + 1] = (byte) (dBits >> 8);
             for (int j = 0; j < 16; ++j) {
-                float dl = dStored * KScales.scaleQ3(dst, o + SCALES, j);
+                float dl = Float.float16ToFloat(dBits) * KScales.scaleQ3(y, SCALES, j);
                 if (dl == 0) continue;
                 for (int ii = 0; ii < 16; ++ii) {
                     L[16 * j + ii] = (byte) (Math.max(-4, Math.min(3, Blocks.nearestInt(src[x + 16 * j + ii] / dl))) + 4);
                 }
             }
-            Arrays.fill(hmask, (byte) 0);
-            int m = 0;
-            int hm = 1;
+            // the high bit of value j goes to hmask[j % 32], bit j / 32
             for (int j = 0; j < BLOCK_SIZE; ++j) {
                 if (L[j] > 3) {
-                    hmask[m] |= (byte) hm;
+                    y[j % 32] |= (byte) (1 << (j / 32));
                     L[j] -= 4;
                 }
-                if (++m == 32) {
-                    m = 0;
-                    hm <<= 1;
-                }
             }
-            for (int j = 0; j < 32; j++) LittleEndian.putU8(dst, o + j, hmask[j]);
             for (int j = 0; j < BLOCK_SIZE; j += 128) {
                 for (int l = 0; l < 32; ++l) {
-                    LittleEndian.putU8(dst, o + QS + j / 4 + l, L[j + l] | (L[j + l + 32] << 2) | (L[j + l + 64] << 4) | (L[j + l + 96] << 6));
+                    y[QS + j / 4 + l] = (byte) (L[j + l] | (L[j + l + 32] << 2) | (L[j + l + 64] << 4) | (L[j + l + 96] << 6));
                 }
             }
+            MemorySegment.copy(MemorySegment.ofArray(y), 0, dst, dstOffset + (long) b * BLOCK_BYTES, BLOCK_BYTES);
         }
-    }
-
-    /** The signed 3-bit quant of value {@code e} (0..255) of the super-block at {@code o}. */
-    private static int quant(MemorySegment s, long o, int e) {
-        int n = e / 128;
-        int j = (e % 128) / 32;
-        int l = e % 32;
-        int low = (u8(s, o + QS + 32 * n + l) >>> (2 * j)) & 3;
-        return (u8(s, o + l) & (1 << (4 * n + j))) != 0 ? low : low - 4;
     }
 
     /** Σ w·x over Q3_K weights and Q8_K activations, per {@code ggml_vec_dot_q3_K_q8_K}. */
     static float dot(MemorySegment w, long offset, Activations x, int xElement, int count) {
+        return Simd.ENABLED ? dotVector(w, offset, x, xElement, count) : dotScalar(w, offset, x, xElement, count);
+    }
+
+    static float dotScalar(MemorySegment w, long offset, Activations x, int xElement, int count) {
+        byte[] row = RowScratch.copy(w, offset, count / BLOCK_SIZE * BLOCK_BYTES);
         byte[] q = x.quants;
         float[] xd = x.scales;
         int xBlock = xElement / BLOCK_SIZE;
         float sum = 0;
         for (int b = 0; b < count / BLOCK_SIZE; b++) {
-            long o = offset + (long) b * BLOCK_BYTES;
+            int o = b * BLOCK_BYTES;
             int qb = xElement + b * BLOCK_SIZE;
             int isum = 0;
             for (int g = 0; g < 16; g++) {
                 int groupSum = 0;
-                for (int l = 0; l < 16; l++) groupSum += q[qb + 16 * g + l] * quant(w, o, 16 * g + l);
-                isum += KScales.scaleQ3(w, o + SCALES, g) * groupSum;
+                for (int l = 0; l < 16; l++) groupSum += q[qb + 16 * g + l] * quant(row, o, 16 * g + l);
+                isum += KScales.scaleQ3(row, o + SCALES, g) * groupSum;
             }
-            sum += (f16(w, o + D) * xd[xBlock + b]) * isum;
+            sum += (f16(row, o + D) * xd[xBlock + b]) * isum;
         }
         return sum;
+    }
+
+    /** {@link #dotScalar} with the integer sums taken in vector lanes: the same result, bit for bit. */
+    static float dotVector(MemorySegment w, long offset, Activations x, int xElement, int count) {
+        byte[] row = RowScratch.copy(w, offset, count / BLOCK_SIZE * BLOCK_BYTES);
+        float[] xd = x.scales;
+        int xBlock = xElement / BLOCK_SIZE;
+        float sum = 0;
+        for (int b = 0; b < count / BLOCK_SIZE; b++) {
+            int o = b * BLOCK_BYTES;
+            sum += (f16(row, o + D) * xd[xBlock + b]) * blockSum(row, o, x.quants, xElement + b * BLOCK_SIZE);
+        }
+        return sum;
+    }
+
+    /** Σ scale · q · x over the super-block at row[o] and the activation quants from q[qb]. */
+    private static int blockSum(byte[] row, int o, byte[] q, int qb) {
+        IntVector acc = IntVector.zero(Simd.I);
+        for (int g = 0; g < 16; g++) {
+            int n = g / 8;
+            int j = (g % 8) / 2;
+            int l0 = 16 * (g % 2);
+            IntVector group = IntVector.zero(Simd.I);
+            for (int l = l0; l < l0 + 16; l += Simd.LANES) {
+                IntVector low = Simd.bytes(row, o + QS + 32 * n + l).lanewise(VectorOperators.ASHR, 2 * j).and(3);
+                IntVector high = Simd.bytes(row, o + l).lanewise(VectorOperators.ASHR, 4 * n + j).and(1);
+                IntVector quant = low.add(high.lanewise(VectorOperators.LSHL, 2)).sub(4);
+                group = group.add(quant.mul(Simd.bytes(q, qb + 16 * g + l - l0)));
+            }
+            acc = acc.add(group.mul(KScales.scaleQ3(row, o + SCALES, g)));
+        }
+        return acc.reduceLanes(VectorOperators.ADD);
     }
 }

@@ -4,8 +4,6 @@ import static dev.jllm.engine.quant.LittleEndian.f16;
 import static dev.jllm.engine.quant.LittleEndian.u8;
 
 import java.lang.foreign.MemorySegment;
-import java.nio.ByteOrder;
-import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorOperators;
@@ -98,11 +96,11 @@ public final class Q4_0 {
             int qb = xElement + b * BLOCK_SIZE;
             IntVector sumi = IntVector.zero(Simd.I);
             for (int j = 0; j < 16; j += Simd.LANES) {
-                IntVector packed = Simd.widen(ByteVector.fromMemorySegment(Simd.B, w, o + 2 + j, ByteOrder.LITTLE_ENDIAN));
+                IntVector packed = Simd.bytes(w, o + 2 + j);
                 IntVector low = packed.and(0x0F).sub(8);
                 IntVector high = packed.lanewise(VectorOperators.ASHR, 4).and(0x0F).sub(8);
-                IntVector xLow = Simd.widen(ByteVector.fromArray(Simd.B, q, qb + j));
-                IntVector xHigh = Simd.widen(ByteVector.fromArray(Simd.B, q, qb + j + 16));
+                IntVector xLow = Simd.bytes(q, qb + j);
+                IntVector xHigh = Simd.bytes(q, qb + j + 16);
                 sumi = sumi.add(low.mul(xLow)).add(high.mul(xHigh));
             }
             float scale = f16(w, o) * xd[xBlock + b];

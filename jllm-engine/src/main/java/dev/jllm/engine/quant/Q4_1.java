@@ -4,6 +4,8 @@ import static dev.jllm.engine.quant.LittleEndian.f16;
 import static dev.jllm.engine.quant.LittleEndian.u8;
 
 import java.lang.foreign.MemorySegment;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.IntVector;
 
 /**
  * ggml's Q4_1 ({@code block_q4_1}): blocks of 32 values stored as fp16 scale {@code d}, fp16 minimum {@code m} and
@@ -59,6 +61,10 @@ public final class Q4_1 {
 
     /** Σ w·x over Q4_1 weights and Q8_1 activations, per {@code ggml_vec_dot_q4_1_q8_1}: d·dx·Σq·qx + m·s. */
     static float dot(MemorySegment w, long offset, Activations x, int xElement, int count) {
+        return Simd.ENABLED ? dotVector(w, offset, x, xElement, count) : dotScalar(w, offset, x, xElement, count);
+    }
+
+    static float dotScalar(MemorySegment w, long offset, Activations x, int xElement, int count) {
         byte[] q = x.quants;
         float[] xd = x.scales;
         float[] xs = x.blockSums;
@@ -73,6 +79,30 @@ public final class Q4_1 {
                 int packed = u8(w, o + 4 + j);
                 sumi += (packed & 0x0F) * q[qb + j] + (packed >>> 4) * q[qb + j + 16];
             }
+            sum += (f16(w, o) * xd[xBlock + b]) * sumi;
+            minTerms += f16(w, o + 2) * xs[xBlock + b];
+        }
+        return sum + minTerms;
+    }
+
+    /** {@link #dotScalar} with each block's integer sum taken in vector lanes: the same result, bit for bit. */
+    static float dotVector(MemorySegment w, long offset, Activations x, int xElement, int count) {
+        byte[] q = x.quants;
+        float[] xd = x.scales;
+        float[] xs = x.blockSums;
+        int xBlock = xElement / BLOCK_SIZE;
+        float sum = 0;
+        float minTerms = 0;
+        for (int b = 0; b < count / BLOCK_SIZE; b++) {
+            long o = offset + (long) b * BLOCK_BYTES;
+            int qb = xElement + b * BLOCK_SIZE;
+            IntVector acc = IntVector.zero(Simd.I);
+            for (int j = 0; j < 16; j += Simd.LANES) {
+                IntVector packed = Simd.bytes(w, o + 4 + j);
+                acc = acc.add(packed.and(0x0F).mul(Simd.bytes(q, qb + j)))
+                        .add(packed.lanewise(VectorOperators.ASHR, 4).and(0x0F).mul(Simd.bytes(q, qb + j + 16)));
+            }
+            int sumi = acc.reduceLanes(VectorOperators.ADD);
             sum += (f16(w, o) * xd[xBlock + b]) * sumi;
             minTerms += f16(w, o + 2) * xs[xBlock + b];
         }

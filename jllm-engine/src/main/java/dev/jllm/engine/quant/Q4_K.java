@@ -1,10 +1,11 @@
 package dev.jllm.engine.quant;
 
-import static dev.jllm.engine.quant.LittleEndian.f16;
-import static dev.jllm.engine.quant.LittleEndian.u8;
+import static dev.jllm.engine.quant.RowScratch.f16;
 
 import java.lang.foreign.MemorySegment;
 import java.util.Arrays;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.VectorOperators;
 
 /**
  * ggml's Q4_K ({@code block_q4_K}): super-blocks of 256 values in 8 sub-blocks of 32. Layout: fp16 {@code d}, fp16
@@ -24,18 +25,22 @@ public final class Q4_K {
     public static void dequantize(MemorySegment src, long offset, float[] dst, int dstOffset, int count) {
         int blocks = Blocks.count(count, BLOCK_SIZE, "Q4_K");
         for (int b = 0; b < blocks; b++) {
-            long o = offset + (long) b * BLOCK_BYTES;
-            float d = f16(src, o);
-            float min = f16(src, o + 2);
+            byte[] x = RowScratch.copy(src, offset + (long) b * BLOCK_BYTES, BLOCK_BYTES);
+            int o = 0;
+            float d = f16(x, o);
+            float min = f16(x, o + 2);
             int y = dstOffset + b * BLOCK_SIZE;
             for (int sub = 0; sub < 8; sub++) {
-                float dl = d * KScales.scaleK4(src, o + SCALES, sub);
-                float ml = min * KScales.minK4(src, o + SCALES, sub);
-                long qs = o + QS + 32 * (sub / 2);
-                int shift = 4 * (sub % 2);
-                for (int l = 0; l < 32; l++) dst[y + 32 * sub + l] = dl * ((u8(src, qs + l) >>> shift) & 0xF) - ml;
+                float dl = d * KScales.scaleK4(x, o + SCALES, sub);
+                float ml = min * KScales.minK4(x, o + SCALES, sub);
+                for (int l = 0; l < 32; l++) dst[y + 32 * sub + l] = dl * quant(x, o, sub, l) - ml;
             }
         }
+    }
+
+    /** The 4-bit quant of value 32 * sub + l of the super-block at {@code x[o]}. */
+    private static int quant(byte[] x, int o, int sub, int l) {
+        return ((x[o + QS + 32 * (sub / 2) + l] & 0xFF) >>> (4 * (sub % 2))) & 0xF;
     }
 
     /**
@@ -50,10 +55,9 @@ public final class Q4_K {
         float[] weights = new float[32];
         float[] mins = new float[8];
         float[] scales = new float[8];
-        byte[] packed = new byte[12];
+        byte[] y = new byte[BLOCK_BYTES];
         for (int b = 0; b < blocks; b++) {
             int x = srcOffset + b * BLOCK_SIZE;
-            long o = dstOffset + (long) b * BLOCK_BYTES;
             float maxScale = 0;
             float maxMin = 0;
             for (int j = 0; j < 8; ++j) {
@@ -67,62 +71,100 @@ public final class Q4_K {
             }
             float invScale = maxScale > 0 ? 63.f / maxScale : 0.f;
             float invMin = maxMin > 0 ? 63.f / maxMin : 0.f;
-            Arrays.fill(packed, (byte) 0);
+            Arrays.fill(y, (byte) 0);
             for (int j = 0; j < 8; ++j) {
                 int ls = Math.min(63, Blocks.nearestInt(invScale * scales[j]) & 0xFF);
                 int lm = Math.min(63, Blocks.nearestInt(invMin * mins[j]) & 0xFF);
                 if (j < 4) {
-                    packed[j] = (byte) ls;
-                    packed[j + 4] = (byte) lm;
+                    y[SCALES + j] = (byte) ls;
+                    y[SCALES + j + 4] = (byte) lm;
                 } else {
-                    packed[j + 4] = (byte) ((ls & 0xF) | ((lm & 0xF) << 4));
-                    packed[j - 4] |= (byte) ((ls >> 4) << 6);
-                    packed[j] |= (byte) ((lm >> 4) << 6);
+                    y[SCALES + j + 4] = (byte) ((ls & 0xF) | ((lm & 0xF) << 4));
+                    y[SCALES + j - 4] |= (byte) ((ls >> 4) << 6);
+                    y[SCALES + j] |= (byte) ((lm >> 4) << 6);
                 }
             }
-            LittleEndian.putF16(dst, o, maxScale / 63.f);
-            LittleEndian.putF16(dst, o + 2, maxMin / 63.f);
-            for (int j = 0; j < 12; j++) LittleEndian.putU8(dst, o + SCALES + j, packed[j]);
-            float dStored = f16(dst, o);
-            float dminStored = f16(dst, o + 2);
+            short dBits = Float.floatToFloat16(maxScale / 63.f);
+            short dminBits = Float.floatToFloat16(maxMin / 63.f);
+            y[0] = (byte) dBits;
+            y[1] = (byte) (dBits >> 8);
+            y[2] = (byte) dminBits;
+            y[3] = (byte) (dminBits >> 8);
             for (int j = 0; j < 8; ++j) {
-                float dl = dStored * KScales.scaleK4(dst, o + SCALES, j);
+                float dl = Float.float16ToFloat(dBits) * KScales.scaleK4(y, SCALES, j);
                 if (dl == 0) continue;
-                float ml = dminStored * KScales.minK4(dst, o + SCALES, j);
+                float ml = Float.float16ToFloat(dminBits) * KScales.minK4(y, SCALES, j);
                 for (int ii = 0; ii < 32; ++ii) {
                     L[32 * j + ii] = (byte) Math.max(0, Math.min(15, Blocks.nearestInt((src[x + 32 * j + ii] + ml) / dl)));
                 }
             }
             for (int j = 0; j < BLOCK_SIZE; j += 64) {
-                for (int l = 0; l < 32; ++l) LittleEndian.putU8(dst, o + QS + j / 2 + l, L[j + l] | (L[j + l + 32] << 4));
+                for (int l = 0; l < 32; ++l) y[QS + j / 2 + l] = (byte) (L[j + l] | (L[j + l + 32] << 4));
             }
+            MemorySegment.copy(MemorySegment.ofArray(y), 0, dst, dstOffset + (long) b * BLOCK_BYTES, BLOCK_BYTES);
         }
     }
 
     /** Σ w·x over Q4_K weights and Q8_K activations, per {@code ggml_vec_dot_q4_K_q8_K}. */
     static float dot(MemorySegment w, long offset, Activations x, int xElement, int count) {
+        return Simd.ENABLED ? dotVector(w, offset, x, xElement, count) : dotScalar(w, offset, x, xElement, count);
+    }
+
+    static float dotScalar(MemorySegment w, long offset, Activations x, int xElement, int count) {
+        byte[] row = RowScratch.copy(w, offset, count / BLOCK_SIZE * BLOCK_BYTES);
         byte[] q = x.quants;
-        float[] xd = x.scales;
-        short[] groupSums = x.groupSums;
         int xBlock = xElement / BLOCK_SIZE;
         float sum = 0;
         for (int b = 0; b < count / BLOCK_SIZE; b++) {
-            long o = offset + (long) b * BLOCK_BYTES;
+            int o = b * BLOCK_BYTES;
             int qb = xElement + b * BLOCK_SIZE;
-            int gb = (xBlock + b) * 16;
             int isum = 0;
-            int minSum = 0;
             for (int sub = 0; sub < 8; sub++) {
-                minSum += (groupSums[gb + 2 * sub] + groupSums[gb + 2 * sub + 1]) * KScales.minK4(w, o + SCALES, sub);
-                long qs = o + QS + 32 * (sub / 2);
-                int shift = 4 * (sub % 2);
                 int subSum = 0;
-                for (int l = 0; l < 32; l++) subSum += q[qb + 32 * sub + l] * ((u8(w, qs + l) >>> shift) & 0xF);
-                isum += KScales.scaleK4(w, o + SCALES, sub) * subSum;
+                for (int l = 0; l < 32; l++) subSum += q[qb + 32 * sub + l] * quant(row, o, sub, l);
+                isum += KScales.scaleK4(row, o + SCALES, sub) * subSum;
             }
-            float dx = xd[xBlock + b];
-            sum += f16(w, o) * dx * isum - f16(w, o + 2) * dx * minSum;
+            sum += combine(row, o, x, xBlock + b, isum);
         }
         return sum;
+    }
+
+    /** {@link #dotScalar} with the integer sums taken in vector lanes: the same result, bit for bit. */
+    static float dotVector(MemorySegment w, long offset, Activations x, int xElement, int count) {
+        byte[] row = RowScratch.copy(w, offset, count / BLOCK_SIZE * BLOCK_BYTES);
+        int xBlock = xElement / BLOCK_SIZE;
+        float sum = 0;
+        for (int b = 0; b < count / BLOCK_SIZE; b++) {
+            int o = b * BLOCK_BYTES;
+            sum += combine(row, o, x, xBlock + b, blockSum(row, o, x.quants, xElement + b * BLOCK_SIZE));
+        }
+        return sum;
+    }
+
+    /** Σ scale · q · x over the super-block at row[o] and the activation quants from q[qb]. */
+    private static int blockSum(byte[] row, int o, byte[] q, int qb) {
+        IntVector acc = IntVector.zero(Simd.I);
+        for (int c = 0; c < 4; c++) {
+            IntVector low = IntVector.zero(Simd.I);
+            IntVector high = IntVector.zero(Simd.I);
+            for (int l = 0; l < 32; l += Simd.LANES) {
+                IntVector packed = Simd.bytes(row, o + QS + 32 * c + l);
+                low = low.add(packed.and(0xF).mul(Simd.bytes(q, qb + 64 * c + l)));
+                high = high.add(packed.lanewise(VectorOperators.ASHR, 4).and(0xF).mul(Simd.bytes(q, qb + 64 * c + 32 + l)));
+            }
+            acc = acc.add(low.mul(KScales.scaleK4(row, o + SCALES, 2 * c))).add(high.mul(KScales.scaleK4(row, o + SCALES, 2 * c + 1)));
+        }
+        return acc.reduceLanes(VectorOperators.ADD);
+    }
+
+    /** The super-block's share of the dot product: d·dx·isum - dmin·dx·Σ(group sums · mins). */
+    private static float combine(byte[] row, int o, Activations x, int xBlock, int isum) {
+        int minSum = 0;
+        for (int sub = 0; sub < 8; sub++) {
+            int groups = x.groupSums[16 * xBlock + 2 * sub] + x.groupSums[16 * xBlock + 2 * sub + 1];
+            minSum += groups * KScales.minK4(row, o + SCALES, sub);
+        }
+        float dx = x.scales[xBlock];
+        return f16(row, o) * dx * isum - f16(row, o + 2) * dx * minSum;
     }
 }

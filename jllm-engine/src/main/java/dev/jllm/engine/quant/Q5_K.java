@@ -1,10 +1,11 @@
 package dev.jllm.engine.quant;
 
-import static dev.jllm.engine.quant.LittleEndian.f16;
-import static dev.jllm.engine.quant.LittleEndian.u8;
+import static dev.jllm.engine.quant.RowScratch.f16;
 
 import java.lang.foreign.MemorySegment;
 import java.util.Arrays;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.VectorOperators;
 
 /**
  * ggml's Q5_K ({@code block_q5_K}): super-blocks of 256 values in 8 sub-blocks of 32. Layout: fp16 {@code d}, fp16
@@ -25,16 +26,23 @@ public final class Q5_K {
     public static void dequantize(MemorySegment src, long offset, float[] dst, int dstOffset, int count) {
         int blocks = Blocks.count(count, BLOCK_SIZE, "Q5_K");
         for (int b = 0; b < blocks; b++) {
-            long o = offset + (long) b * BLOCK_BYTES;
-            float d = f16(src, o);
-            float min = f16(src, o + 2);
+            byte[] x = RowScratch.copy(src, offset + (long) b * BLOCK_BYTES, BLOCK_BYTES);
+            int o = 0;
+            float d = f16(x, o);
+            float min = f16(x, o + 2);
             int y = dstOffset + b * BLOCK_SIZE;
             for (int sub = 0; sub < 8; sub++) {
-                float dl = d * KScales.scaleK4(src, o + SCALES, sub);
-                float ml = min * KScales.minK4(src, o + SCALES, sub);
-                for (int l = 0; l < 32; l++) dst[y + 32 * sub + l] = dl * quant(src, o, sub, l) - ml;
+                float dl = d * KScales.scaleK4(x, o + SCALES, sub);
+                float ml = min * KScales.minK4(x, o + SCALES, sub);
+                for (int l = 0; l < 32; l++) dst[y + 32 * sub + l] = dl * quant(x, o, sub, l) - ml;
             }
         }
+    }
+
+    /** The 5-bit quant of value 32 * sub + l of the super-block at {@code x[o]}. */
+    private static int quant(byte[] x, int o, int sub, int l) {
+        int low = ((x[o + QS + 32 * (sub / 2) + l] & 0xFF) >>> (4 * (sub % 2))) & 0xF;
+        return low | (((x[o + QH + l] & 0xFF) >>> sub) & 1) << 4;
     }
 
     /**
@@ -49,10 +57,9 @@ public final class Q5_K {
         float[] weights = new float[32];
         float[] mins = new float[8];
         float[] scales = new float[8];
-        byte[] packed = new byte[12];
+        byte[] y = new byte[BLOCK_BYTES];
         for (int b = 0; b < blocks; b++) {
             int x = srcOffset + b * BLOCK_SIZE;
-            long o = dstOffset + (long) b * BLOCK_BYTES;
             float maxScale = 0;
             float maxMin = 0;
             for (int j = 0; j < 8; ++j) {
@@ -66,85 +73,116 @@ public final class Q5_K {
             }
             float invScale = maxScale > 0 ? 63.f / maxScale : 0.f;
             float invMin = maxMin > 0 ? 63.f / maxMin : 0.f;
-            Arrays.fill(packed, (byte) 0);
+            Arrays.fill(y, (byte) 0);
             for (int j = 0; j < 8; ++j) {
                 int ls = Math.min(63, Blocks.nearestInt(invScale * scales[j]) & 0xFF);
                 int lm = Math.min(63, Blocks.nearestInt(invMin * mins[j]) & 0xFF);
                 if (j < 4) {
-                    packed[j] = (byte) ls;
-                    packed[j + 4] = (byte) lm;
+                    y[SCALES + j] = (byte) ls;
+                    y[SCALES + j + 4] = (byte) lm;
                 } else {
-                    packed[j + 4] = (byte) ((ls & 0xF) | ((lm & 0xF) << 4));
-                    packed[j - 4] |= (byte) ((ls >> 4) << 6);
-                    packed[j] |= (byte) ((lm >> 4) << 6);
+                    y[SCALES + j + 4] = (byte) ((ls & 0xF) | ((lm & 0xF) << 4));
+                    y[SCALES + j - 4] |= (byte) ((ls >> 4) << 6);
+                    y[SCALES + j] |= (byte) ((lm >> 4) << 6);
                 }
             }
-            LittleEndian.putF16(dst, o, maxScale / 63.f);
-            LittleEndian.putF16(dst, o + 2, maxMin / 63.f);
-            for (int j = 0; j < 12; j++) LittleEndian.putU8(dst, o + SCALES + j, packed[j]);
-            float dStored = f16(dst, o);
-            float dminStored = f16(dst, o + 2);
+            short dBits = Float.floatToFloat16(maxScale / 63.f);
+            short dminBits = Float.floatToFloat16(maxMin / 63.f);
+            y[0] = (byte) dBits;
+            y[1] = (byte) (dBits >> 8);
+            y[2] = (byte) dminBits;
+            y[3] = (byte) (dminBits >> 8);
             for (int j = 0; j < 8; ++j) {
-                float dl = dStored * KScales.scaleK4(dst, o + SCALES, j);
+                float dl = Float.float16ToFloat(dBits) * KScales.scaleK4(y, SCALES, j);
                 if (dl == 0) continue;
-                float ml = dminStored * KScales.minK4(dst, o + SCALES, j);
+                float ml = Float.float16ToFloat(dminBits) * KScales.minK4(y, SCALES, j);
                 for (int ii = 0; ii < 32; ++ii) {
                     L[32 * j + ii] = (byte) Math.max(0, Math.min(31, Blocks.nearestInt((src[x + 32 * j + ii] + ml) / dl)));
                 }
             }
-            int m1 = 1;
-            int m2 = 2;
-            for (int l = 0; l < 32; l++) LittleEndian.putU8(dst, o + QH + l, 0);
             for (int n = 0; n < BLOCK_SIZE; n += 64) {
                 for (int j = 0; j < 32; ++j) {
                     int l1 = L[n + j];
                     int l2 = L[n + j + 32];
-                    int qh = u8(dst, o + QH + j);
                     if (l1 > 15) {
                         l1 -= 16;
-                        qh |= m1;
+                        y[QH + j] |= (byte) (1 << (n / 32));
                     }
                     if (l2 > 15) {
                         l2 -= 16;
-                        qh |= m2;
+                        y[QH + j] |= (byte) (2 << (n / 32));
                     }
-                    LittleEndian.putU8(dst, o + QH + j, qh);
-                    LittleEndian.putU8(dst, o + QS + n / 2 + j, l1 | (l2 << 4));
+                    y[QS + n / 2 + j] = (byte) (l1 | (l2 << 4));
                 }
-                m1 <<= 2;
-                m2 <<= 2;
             }
+            MemorySegment.copy(MemorySegment.ofArray(y), 0, dst, dstOffset + (long) b * BLOCK_BYTES, BLOCK_BYTES);
         }
-    }
-
-    /** The 5-bit quant of value 32 * sub + l of the super-block at {@code o}. */
-    private static int quant(MemorySegment s, long o, int sub, int l) {
-        int low = (u8(s, o + QS + 32 * (sub / 2) + l) >>> (4 * (sub % 2))) & 0xF;
-        return low | ((u8(s, o + QH + l) >>> sub) & 1) << 4;
     }
 
     /** Σ w·x over Q5_K weights and Q8_K activations, per {@code ggml_vec_dot_q5_K_q8_K}. */
     static float dot(MemorySegment w, long offset, Activations x, int xElement, int count) {
+        return Simd.ENABLED ? dotVector(w, offset, x, xElement, count) : dotScalar(w, offset, x, xElement, count);
+    }
+
+    static float dotScalar(MemorySegment w, long offset, Activations x, int xElement, int count) {
+        byte[] row = RowScratch.copy(w, offset, count / BLOCK_SIZE * BLOCK_BYTES);
         byte[] q = x.quants;
-        float[] xd = x.scales;
-        short[] groupSums = x.groupSums;
         int xBlock = xElement / BLOCK_SIZE;
         float sum = 0;
         for (int b = 0; b < count / BLOCK_SIZE; b++) {
-            long o = offset + (long) b * BLOCK_BYTES;
+            int o = b * BLOCK_BYTES;
             int qb = xElement + b * BLOCK_SIZE;
-            int gb = (xBlock + b) * 16;
             int isum = 0;
-            int minSum = 0;
             for (int sub = 0; sub < 8; sub++) {
-                minSum += (groupSums[gb + 2 * sub] + groupSums[gb + 2 * sub + 1]) * KScales.minK4(w, o + SCALES, sub);
                 int subSum = 0;
-                for (int l = 0; l < 32; l++) subSum += q[qb + 32 * sub + l] * quant(w, o, sub, l);
-                isum += KScales.scaleK4(w, o + SCALES, sub) * subSum;
+                for (int l = 0; l < 32; l++) subSum += q[qb + 32 * sub + l] * quant(row, o, sub, l);
+                isum += KScales.scaleK4(row, o + SCALES, sub) * subSum;
             }
-            float dx = xd[xBlock + b];
-            sum += f16(w, o) * dx * isum - f16(w, o + 2) * dx * minSum;
+            sum += combine(row, o, x, xBlock + b, isum);
         }
         return sum;
+    }
+
+    /** {@link #dotScalar} with the integer sums taken in vector lanes: the same result, bit for bit. */
+    static float dotVector(MemorySegment w, long offset, Activations x, int xElement, int count) {
+        byte[] row = RowScratch.copy(w, offset, count / BLOCK_SIZE * BLOCK_BYTES);
+        int xBlock = xElement / BLOCK_SIZE;
+        float sum = 0;
+        for (int b = 0; b < count / BLOCK_SIZE; b++) {
+            int o = b * BLOCK_BYTES;
+            sum += combine(row, o, x, xBlock + b, blockSum(row, o, x.quants, xElement + b * BLOCK_SIZE));
+        }
+        return sum;
+    }
+
+    /** Σ scale · q · x over the super-block at row[o] and the activation quants from q[qb]. */
+    private static int blockSum(byte[] row, int o, byte[] q, int qb) {
+        IntVector acc = IntVector.zero(Simd.I);
+        for (int c = 0; c < 4; c++) {
+            IntVector low = IntVector.zero(Simd.I);
+            IntVector high = IntVector.zero(Simd.I);
+            for (int l = 0; l < 32; l += Simd.LANES) {
+                IntVector packed = Simd.bytes(row, o + QS + 32 * c + l);
+                IntVector fifth = Simd.bytes(row, o + QH + l);
+                IntVector q0 = packed.and(0xF).or(fifth.lanewise(VectorOperators.ASHR, 2 * c).and(1).lanewise(VectorOperators.LSHL, 4));
+                IntVector q1 = packed.lanewise(VectorOperators.ASHR, 4).and(0xF)
+                        .or(fifth.lanewise(VectorOperators.ASHR, 2 * c + 1).and(1).lanewise(VectorOperators.LSHL, 4));
+                low = low.add(q0.mul(Simd.bytes(q, qb + 64 * c + l)));
+                high = high.add(q1.mul(Simd.bytes(q, qb + 64 * c + 32 + l)));
+            }
+            acc = acc.add(low.mul(KScales.scaleK4(row, o + SCALES, 2 * c))).add(high.mul(KScales.scaleK4(row, o + SCALES, 2 * c + 1)));
+        }
+        return acc.reduceLanes(VectorOperators.ADD);
+    }
+
+    /** The super-block's share of the dot product: d·dx·isum - dmin·dx·Σ(group sums · mins). */
+    private static float combine(byte[] row, int o, Activations x, int xBlock, int isum) {
+        int minSum = 0;
+        for (int sub = 0; sub < 8; sub++) {
+            int groups = x.groupSums[16 * xBlock + 2 * sub] + x.groupSums[16 * xBlock + 2 * sub + 1];
+            minSum += groups * KScales.minK4(row, o + SCALES, sub);
+        }
+        float dx = x.scales[xBlock];
+        return f16(row, o) * dx * isum - f16(row, o + 2) * dx * minSum;
     }
 }

@@ -1,10 +1,11 @@
 package dev.jllm.engine.quant;
 
-import static dev.jllm.engine.quant.LittleEndian.f16;
-import static dev.jllm.engine.quant.LittleEndian.i8;
-import static dev.jllm.engine.quant.LittleEndian.u8;
+import static dev.jllm.engine.quant.RowScratch.f16;
 
 import java.lang.foreign.MemorySegment;
+import java.util.Arrays;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.VectorOperators;
 
 /**
  * ggml's Q6_K ({@code block_q6_K}): super-blocks of 256 values in 16 groups of 16. Layout: 128 bytes of low nibbles
@@ -25,14 +26,25 @@ public final class Q6_K {
     public static void dequantize(MemorySegment src, long offset, float[] dst, int dstOffset, int count) {
         int blocks = Blocks.count(count, BLOCK_SIZE, "Q6_K");
         for (int b = 0; b < blocks; b++) {
-            long o = offset + (long) b * BLOCK_BYTES;
-            float d = f16(src, o + D);
+            byte[] x = RowScratch.copy(src, offset + (long) b * BLOCK_BYTES, BLOCK_BYTES);
+            int o = 0;
+            float d = f16(x, o + D);
             int y = dstOffset + b * BLOCK_SIZE;
             for (int g = 0; g < 16; g++) {
-                float dl = d * i8(src, o + SCALES + g);
-                for (int l = 0; l < 16; l++) dst[y + 16 * g + l] = dl * quant(src, o, 16 * g + l);
+                float dl = d * x[o + SCALES + g];
+                for (int l = 0; l < 16; l++) dst[y + 16 * g + l] = dl * quant(x, o, 16 * g + l);
             }
         }
+    }
+
+    /** The signed 6-bit quant of value {@code e} (0..255) of the super-block at {@code x[o]}. */
+    private static int quant(byte[] x, int o, int e) {
+        int n = e / 128;
+        int k = (e % 128) / 32;
+        int l = e % 32;
+        int low = ((x[o + 64 * n + 32 * (k % 2) + l] & 0xFF) >>> (4 * (k / 2))) & 0xF;
+        int high = ((x[o + QH + 32 * n + l] & 0xFF) >>> (2 * k)) & 3;
+        return (low | high << 4) - 32;
     }
 
     /**
@@ -43,9 +55,9 @@ public final class Q6_K {
         int blocks = Blocks.count(count, BLOCK_SIZE, "Q6_K");
         byte[] L = new byte[BLOCK_SIZE];
         float[] scales = new float[16];
+        byte[] y = new byte[BLOCK_BYTES];
         for (int b = 0; b < blocks; b++) {
             int x = srcOffset + b * BLOCK_SIZE;
-            long o = dstOffset + (long) b * BLOCK_BYTES;
             float maxScale = 0;
             float maxAbsScale = 0;
             for (int ib = 0; ib < 16; ++ib) {
@@ -56,64 +68,92 @@ public final class Q6_K {
                     maxScale = scale;
                 }
             }
-            if (maxAbsScale < ScaleSearch.GROUP_MAX_EPS) {
-                dst.asSlice(o, BLOCK_BYTES).fill((byte) 0);
-                continue;
-            }
-            float iscale = -128.f / maxScale;
-            LittleEndian.putF16(dst, o + D, 1 / iscale);
-            for (int ib = 0; ib < 16; ++ib) LittleEndian.putU8(dst, o + SCALES + ib, Math.min(127, Blocks.nearestInt(iscale * scales[ib])));
-            float dStored = f16(dst, o + D);
-            for (int j = 0; j < 16; ++j) {
-                float dl = dStored * i8(dst, o + SCALES + j);
-                if (dl == 0) continue;
-                for (int ii = 0; ii < 16; ++ii) {
-                    L[16 * j + ii] = (byte) (Math.max(-32, Math.min(31, Blocks.nearestInt(src[x + 16 * j + ii] / dl))) + 32);
+            Arrays.fill(y, (byte) 0);
+            if (maxAbsScale >= ScaleSearch.GROUP_MAX_EPS) {
+                float iscale = -128.f / maxScale;
+                short d = Float.floatToFloat16(1 / iscale);
+                y[D] = (byte) d;
+                y[D + 1] = (byte) (d >> 8);
+                for (int ib = 0; ib < 16; ++ib) y[SCALES + ib] = (byte) Math.min(127, Blocks.nearestInt(iscale * scales[ib]));
+                for (int j = 0; j < 16; ++j) {
+                    float dl = Float.float16ToFloat(d) * y[SCALES + j];
+                    if (dl == 0) continue;
+                    for (int ii = 0; ii < 16; ++ii) {
+                        L[16 * j + ii] = (byte) (Math.max(-32, Math.min(31, Blocks.nearestInt(src[x + 16 * j + ii] / dl))) + 32);
+                    }
+                }
+                for (int j = 0; j < BLOCK_SIZE; j += 128) {
+                    int ql = j / 2;
+                    int qh = QH + j / 4;
+                    for (int l = 0; l < 32; ++l) {
+                        y[ql + l] = (byte) ((L[j + l] & 0xF) | ((L[j + l + 64] & 0xF) << 4));
+                        y[ql + l + 32] = (byte) ((L[j + l + 32] & 0xF) | ((L[j + l + 96] & 0xF) << 4));
+                        y[qh + l] = (byte) ((L[j + l] >> 4) | ((L[j + l + 32] >> 4) << 2) | ((L[j + l + 64] >> 4) << 4) | ((L[j + l + 96] >> 4) << 6));
+                    }
                 }
             }
-            for (int j = 0; j < BLOCK_SIZE; j += 128) {
-                long ql = o + j / 2;
-                long qh = o + QH + j / 4;
-                for (int l = 0; l < 32; ++l) {
-                    int q1 = L[j + l] & 0xF;
-                    int q2 = L[j + l + 32] & 0xF;
-                    int q3 = L[j + l + 64] & 0xF;
-                    int q4 = L[j + l + 96] & 0xF;
-                    LittleEndian.putU8(dst, ql + l, q1 | (q3 << 4));
-                    LittleEndian.putU8(dst, ql + l + 32, q2 | (q4 << 4));
-                    LittleEndian.putU8(dst, qh + l, (L[j + l] >> 4) | ((L[j + l + 32] >> 4) << 2) | ((L[j + l + 64] >> 4) << 4) | ((L[j + l + 96] >> 4) << 6));
-                }
-            }
+            MemorySegment.copy(MemorySegment.ofArray(y), 0, dst, dstOffset + (long) b * BLOCK_BYTES, BLOCK_BYTES);
         }
-    }
-
-    /** The signed 6-bit quant of value {@code e} (0..255) of the super-block at {@code o}. */
-    private static int quant(MemorySegment s, long o, int e) {
-        int n = e / 128;
-        int k = (e % 128) / 32;
-        int l = e % 32;
-        int low = (u8(s, o + 64 * n + 32 * (k % 2) + l) >>> (4 * (k / 2))) & 0xF;
-        int high = (u8(s, o + QH + 32 * n + l) >>> (2 * k)) & 3;
-        return (low | high << 4) - 32;
     }
 
     /** Σ w·x over Q6_K weights and Q8_K activations, per {@code ggml_vec_dot_q6_K_q8_K}. */
     static float dot(MemorySegment w, long offset, Activations x, int xElement, int count) {
+        return Simd.ENABLED ? dotVector(w, offset, x, xElement, count) : dotScalar(w, offset, x, xElement, count);
+    }
+
+    static float dotScalar(MemorySegment w, long offset, Activations x, int xElement, int count) {
+        byte[] row = RowScratch.copy(w, offset, count / BLOCK_SIZE * BLOCK_BYTES);
         byte[] q = x.quants;
         float[] xd = x.scales;
         int xBlock = xElement / BLOCK_SIZE;
         float sum = 0;
         for (int b = 0; b < count / BLOCK_SIZE; b++) {
-            long o = offset + (long) b * BLOCK_BYTES;
+            int o = b * BLOCK_BYTES;
             int qb = xElement + b * BLOCK_SIZE;
             int isum = 0;
             for (int g = 0; g < 16; g++) {
                 int groupSum = 0;
-                for (int l = 0; l < 16; l++) groupSum += q[qb + 16 * g + l] * quant(w, o, 16 * g + l);
-                isum += i8(w, o + SCALES + g) * groupSum;
+                for (int l = 0; l < 16; l++) groupSum += q[qb + 16 * g + l] * quant(row, o, 16 * g + l);
+                isum += row[o + SCALES + g] * groupSum;
             }
-            sum += (f16(w, o + D) * xd[xBlock + b]) * isum;
+            sum += (f16(row, o + D) * xd[xBlock + b]) * isum;
         }
         return sum;
+    }
+
+    /** {@link #dotScalar} with the integer sums taken in vector lanes: the same result, bit for bit. */
+    static float dotVector(MemorySegment w, long offset, Activations x, int xElement, int count) {
+        byte[] row = RowScratch.copy(w, offset, count / BLOCK_SIZE * BLOCK_BYTES);
+        float[] xd = x.scales;
+        int xBlock = xElement / BLOCK_SIZE;
+        float sum = 0;
+        for (int b = 0; b < count / BLOCK_SIZE; b++) {
+            int o = b * BLOCK_BYTES;
+            sum += (f16(row, o + D) * xd[xBlock + b]) * blockSum(row, o, x.quants, xElement + b * BLOCK_SIZE);
+        }
+        return sum;
+    }
+
+    /** Σ scale · q · x over the super-block at row[o] and the activation quants from q[qb]. */
+    private static int blockSum(byte[] row, int o, byte[] q, int qb) {
+        IntVector acc = IntVector.zero(Simd.I);
+        for (int n = 0; n < 2; n++) {
+            for (int l = 0; l < 32; l += Simd.LANES) {
+                IntVector lowA = Simd.bytes(row, o + 64 * n + l);
+                IntVector lowB = Simd.bytes(row, o + 64 * n + 32 + l);
+                IntVector high = Simd.bytes(row, o + QH + 32 * n + l);
+                int s = o + SCALES + 8 * n + l / 16;
+                int e = qb + 128 * n + l;
+                IntVector q1 = lowA.and(0xF).or(high.and(3).lanewise(VectorOperators.LSHL, 4)).sub(32);
+                IntVector q2 = lowB.and(0xF).or(high.lanewise(VectorOperators.ASHR, 2).and(3).lanewise(VectorOperators.LSHL, 4)).sub(32);
+                IntVector q3 = lowA.lanewise(VectorOperators.ASHR, 4).and(0xF).or(high.lanewise(VectorOperators.ASHR, 4).and(3).lanewise(VectorOperators.LSHL, 4)).sub(32);
+                IntVector q4 = lowB.lanewise(VectorOperators.ASHR, 4).and(0xF).or(high.lanewise(VectorOperators.ASHR, 6).and(3).lanewise(VectorOperators.LSHL, 4)).sub(32);
+                acc = acc.add(q1.mul(Simd.bytes(q, e)).mul(row[s]))
+                        .add(q2.mul(Simd.bytes(q, e + 32)).mul(row[s + 2]))
+                        .add(q3.mul(Simd.bytes(q, e + 64)).mul(row[s + 4]))
+                        .add(q4.mul(Simd.bytes(q, e + 96)).mul(row[s + 6]));
+            }
+        }
+        return acc.reduceLanes(VectorOperators.ADD);
     }
 }

@@ -4,8 +4,6 @@ import static dev.jllm.engine.quant.LittleEndian.f16;
 import static dev.jllm.engine.quant.LittleEndian.i8;
 
 import java.lang.foreign.MemorySegment;
-import java.nio.ByteOrder;
-import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorOperators;
@@ -94,8 +92,8 @@ public final class Q8_0 {
             int qb = xElement + b * BLOCK_SIZE;
             IntVector sumi = IntVector.zero(Simd.I);
             for (int j = 0; j < BLOCK_SIZE; j += Simd.LANES) {
-                IntVector wq = Simd.widen(ByteVector.fromMemorySegment(Simd.B, w, o + 2 + j, ByteOrder.LITTLE_ENDIAN));
-                IntVector xq = Simd.widen(ByteVector.fromArray(Simd.B, q, qb + j));
+                IntVector wq = Simd.bytes(w, o + 2 + j);
+                IntVector xq = Simd.bytes(q, qb + j);
                 sumi = sumi.add(wq.mul(xq));
             }
             float scale = f16(w, o) * xd[xBlock + b];

@@ -1,5 +1,7 @@
 package dev.jllm.engine.quant;
 
+import java.lang.foreign.MemorySegment;
+import java.nio.ByteOrder;
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
@@ -25,6 +27,9 @@ final class Simd {
     static final VectorSpecies<Byte> B = ENABLED ? ByteVector.SPECIES_PREFERRED.withShape(VectorShape.forBitSize(LANES * 8)) : null;
     static final VectorSpecies<Short> S = ENABLED ? ShortVector.SPECIES_PREFERRED.withShape(VectorShape.forBitSize(LANES * 16)) : null;
 
+    /** Lane numbers 0, 1, 2, ... (shift counts for picking one bit per lane out of a word). */
+    static final IntVector IOTA = ENABLED ? IntVector.zero(I).addIndex(1) : null;
+
     /**
      * Sum of the lanes in lane order. {@code reduceLanes(ADD)} leaves the order open, and it does differ between
      * interpreted and compiled code, which would make results depend on JIT state.
@@ -33,6 +38,21 @@ final class Simd {
         float s = 0;
         for (int i = 0; i < LANES; i++) s += v.lane(i);
         return s;
+    }
+
+    /** {@link #LANES} signed bytes of {@code s} from {@code offset}, widened to ints. */
+    static IntVector bytes(MemorySegment s, long offset) {
+        return widen(ByteVector.fromMemorySegment(B, s, offset, ByteOrder.LITTLE_ENDIAN));
+    }
+
+    /** {@link #LANES} signed bytes of {@code a} from {@code offset}, widened to ints. */
+    static IntVector bytes(byte[] a, int offset) {
+        return widen(ByteVector.fromArray(B, a, offset));
+    }
+
+    /** Bits {@code first .. first + LANES - 1} of {@code word}, one per lane, as 0 or 1. */
+    static IntVector bits(int word, int first) {
+        return IntVector.broadcast(I, word).lanewise(VectorOperators.LSHR, IOTA.add(first)).and(1);
     }
 
     /** Widens {@link #LANES} signed bytes to ints. */

@@ -4,8 +4,8 @@ import dev.jllm.engine.gguf.GgmlType;
 import dev.jllm.engine.gguf.GgufTensor;
 import dev.jllm.engine.runtime.Parallel;
 import java.lang.foreign.MemorySegment;
-import java.util.Objects;
 import java.util.EnumSet;
+import java.util.Objects;
 import java.util.Set;
 
 /**
@@ -20,6 +20,8 @@ import java.util.Set;
 public final class WeightMatrix {
     /** Weight bytes one parallel chunk covers at least, so that small matrices are not split into tiny tasks. */
     private static final long CHUNK_BYTES = 32 * 1024;
+    /** Activation values one parallel chunk converts at least. */
+    private static final int CONVERSION_VALUES = 16 * 1024;
     /** Rows whose weights stay in cache while matMul runs every vector over them. */
     private static final int ROW_TILE = 16;
 
@@ -137,7 +139,9 @@ public final class WeightMatrix {
         Objects.checkFromIndexSize(0, Math.multiplyExact(n, cols), x.length);
         Objects.checkFromIndexSize(0, Math.multiplyExact(n, rows), out.length);
         Activations a = Activations.forThread(kernel.dotType(), cols, n);
-        for (int v = 0; v < n; v++) a.set(v, x, v * cols);
+        Parallel.forRange(n, Math.max(1, CONVERSION_VALUES / cols), (start, end) -> {
+            for (int v = start; v < end; v++) a.set(v, x, v * cols);
+        });
         RowKernel.Dot dot = kernel.dot();
         Parallel.forRange(rows, Math.max(ROW_TILE, rowsPerChunk()), (start, end) -> {
             for (int tile = start; tile < end; tile += ROW_TILE) {

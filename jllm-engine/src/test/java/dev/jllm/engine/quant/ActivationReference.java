@@ -2,8 +2,8 @@ package dev.jllm.engine.quant;
 
 import dev.jllm.engine.gguf.GgmlType;
 import java.lang.foreign.MemorySegment;
-import java.nio.ByteOrder;
 import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
 
 /**
  * Double-precision references for matrix-vector products with ggml's semantics: the weights dequantized, and x as

@@ -1,0 +1,34 @@
+package dev.jllm.engine.quant;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
+
+/**
+ * A per-thread heap copy of weight bytes (a row, or one block) that the K-quant kernels decode from. Array loads keep
+ * the compiled vector kernels small enough for C2 to inline every vector operation (segment loads are much larger),
+ * and make the scalar decoding cheaper.
+ */
+final class RowScratch {
+    private static final ThreadLocal<byte[]> BUFFER = ThreadLocal.withInitial(() -> new byte[0]);
+    private static final VarHandle SHORT = MethodHandles.byteArrayViewVarHandle(short[].class, ByteOrder.LITTLE_ENDIAN);
+
+    private RowScratch() {}
+
+    /** This thread's buffer holding {@code length} bytes of {@code src} from {@code offset}. */
+    static byte[] copy(MemorySegment src, long offset, int length) {
+        byte[] b = BUFFER.get();
+        if (b.length < length) {
+            b = new byte[length];
+            BUFFER.set(b);
+        }
+        MemorySegment.copy(src, ValueLayout.JAVA_BYTE, offset, b, 0, length);
+        return b;
+    }
+
+    static float f16(byte[] b, int i) {
+        return Float.float16ToFloat((short) SHORT.get(b, i));
+    }
+}
