@@ -49,4 +49,9 @@ public final class SyntheticWeights {
         for (int i = 0; i < count; i++) out[i] = value(key, start + i, std);
         return out;
     }
+
+    /** gen_synthetic_gguf.py's std for a tensor: 4 / sqrt(dim) for token_embd and output, 1 / sqrt(ne0) otherwise. */
+    public static double defaultStd(String name, long ne0, long dim) {
+        return name.equals("token_embd.weight") || name.equals("output.weight") ? 4.0 / Math.sqrt(dim) : 1 / Math.sqrt(ne0);
+    }
 }

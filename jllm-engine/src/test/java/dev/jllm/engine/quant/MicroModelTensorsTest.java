@@ -7,7 +7,7 @@ import dev.jllm.engine.gguf.GgufFile;
 import dev.jllm.engine.gguf.GgufReader;
 import dev.jllm.engine.gguf.GgufTensor;
 import dev.jllm.engine.testing.SharedFiles;
-import dev.jllm.engine.testing.SyntheticWeights;
+import dev.jllm.engine.model.SyntheticWeights;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.List;
@@ -46,7 +46,7 @@ class MicroModelTensorsTest {
 
     private static float[] original(GgufTensor t) {
         int n = (int) t.elementCount();
-        return SyntheticWeights.values(SEED, t.name(), 0, n, SyntheticWeights.defaultStd(t.name(), t.shape()[0], DIM));
+        return SyntheticWeights.uniform(SEED, t.name(), 0, n, SyntheticWeights.defaultStd(t.name(), t.shape()[0], DIM));
     }
 
     @ParameterizedTest

@@ -3,7 +3,7 @@ package dev.jllm.engine.quant;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.jllm.engine.gguf.GgmlType;
-import dev.jllm.engine.testing.SyntheticWeights;
+import dev.jllm.engine.model.SyntheticWeights;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
@@ -136,7 +136,7 @@ class ReferenceQuantizerTest {
         };
         for (String[] e : expected) {
             int n = e[0].startsWith("token_embd") ? 256 * 1024 : 256 * 256;
-            float[] x = SyntheticWeights.values(7, e[0], 0, n, SyntheticWeights.defaultStd(e[0], 256, 256));
+            float[] x = SyntheticWeights.uniform(7, e[0], 0, n, SyntheticWeights.defaultStd(e[0], 256, 256));
             byte[] bytes = Formats.quantize(GgmlType.valueOf(e[1]), x).toArray(ValueLayout.JAVA_BYTE);
             String digest = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
             assertThat(digest).as("%s as %s", e[0], e[1]).isEqualTo(e[2]);
