@@ -6,12 +6,18 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.jllm.engine.model.Model;
 import dev.jllm.engine.sample.SamplingParams;
 import dev.jllm.engine.testing.SharedFiles;
+import dev.jllm.engine.gguf.GgufValue;
+import dev.jllm.engine.gguf.GgufWriter;
 import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.stream.IntStream;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class GeneratorTest {
     static Model model;
@@ -62,6 +68,25 @@ class GeneratorTest {
         String b = new Generator(new Session(model, 512)).generate(prompt, new Generator.Options(p, 60, true, List.of()), s -> {}).text();
         String c = new Generator(new Session(model, 512)).generate(prompt, new Generator.Options(p.withSeed(7), 60, true, List.of()), s -> {}).text();
         assertThat(a).isEqualTo(b).isNotEqualTo(c);
+    }
+
+    @Test
+    void endOfGenerationTokenStopsGenerationUnlessIgnored(@TempDir Path dir) {
+        // stories260K never emits its EOS (its stories are separated by BOS), so a copy declares "." the EOS token
+        int period = model.tokenizer().idOf(".").orElseThrow();
+        Path copy = dir.resolve("period-eos.gguf");
+        GgufWriter.copyOf(model.file()).put("tokenizer.ggml.eos_token_id", GgufValue.uint32(period)).write(copy);
+        int[] prompt = model.tokenizer().encode("Once upon a time", true, false);
+        Generator.Result full = new Generator(new Session(model, 512)).generate(prompt, greedy(60, List.of()), s -> {});
+        int first = IntStream.range(0, full.ids().length).filter(i -> full.ids()[i] == period).findFirst().orElseThrow();
+        try (Model m = Model.load(copy)) {
+            Generator.Result stopped = new Generator(new Session(m, 512)).generate(prompt,
+                    new Generator.Options(SamplingParams.greedy(), 60, false, List.of()), s -> {});
+            assertThat(stopped.ids()).containsExactly(Arrays.copyOf(full.ids(), first));
+            assertThat(stopped.finishReason()).isEqualTo(Generator.FinishReason.STOP);
+            Generator.Result ignored = new Generator(new Session(m, 512)).generate(prompt, greedy(60, List.of()), s -> {});
+            assertThat(ignored.ids()).containsExactly(full.ids());
+        }
     }
 
     @Test
