@@ -15,7 +15,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** `jllm tokenize -m MODEL TEXT`: the tokens of a text, as llama.cpp's llama-tokenize prints them. */
-@Command(name = "tokenize", description = "Print the tokens of TEXT as llama.cpp tokenizes it (works on vocabulary-only GGUF files).")
+@Command(name = "tokenize", mixinStandardHelpOptions = true, description = "Print the tokens of TEXT as llama.cpp tokenizes it (works on vocabulary-only GGUF files).")
 final class TokenizeCommand implements Callable<Integer> {
     @Option(names = {"-m", "--model"}, required = true, paramLabel = "MODEL", description = "GGUF file (a vocab-only one works), or a Hugging Face reference OWNER/REPO[:QUANT|:FILE]")
     String model;
