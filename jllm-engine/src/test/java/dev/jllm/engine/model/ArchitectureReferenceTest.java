@@ -16,6 +16,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Every architecture switch of the engine against {@link ReferenceTransformer}, on tiny random models written by
@@ -152,6 +153,28 @@ class ArchitectureReferenceTest {
         Path file = TinyModelFile.of("llama").archKey("rope.scaling.type", GgufValue.string("linear"))
                 .archKey("rope.scaling.factor", GgufValue.float32(4f)).write(dir, "llama-linear.gguf");
         assertMatchesAndMatters(file, "linear scaling", s -> s.withPositionScale(1));
+    }
+
+    /** llama.cpp's rope scaling type defaults to linear, so a factor alone scales; rope.scale_linear is its old name. */
+    @ParameterizedTest
+    @ValueSource(strings = {"rope.scaling.factor", "rope.scale_linear"})
+    void aScalingFactorWithoutATypeIsLinear(String key) {
+        Path file = TinyModelFile.of("llama").archKey(key, GgufValue.float32(4f)).write(dir, "llama-factor.gguf");
+        assertMatchesAndMatters(file, "linear scaling", s -> s.withPositionScale(1));
+    }
+
+    @Test
+    void scalingTypeNoneIgnoresTheFactor() {
+        assertMatches(TinyModelFile.of("llama").archKey("rope.scaling.type", GgufValue.string("none"))
+                .archKey("rope.scaling.factor", GgufValue.float32(4f)).write(dir, "llama-none.gguf"));
+    }
+
+    /** llama.cpp's llama, qwen2 and qwen3 graphs attend to the whole context whatever attention.sliding_window says. */
+    @ParameterizedTest
+    @ValueSource(strings = {"llama", "qwen2", "qwen3"})
+    void onlyMistralHasASlidingWindow(String arch) {
+        assertMatches(TinyModelFile.of(arch).archKey("attention.sliding_window", GgufValue.uint32(4))
+                .write(dir, arch + "-window-key.gguf"));
     }
 
     @Test
