@@ -42,14 +42,14 @@ public record ModelConfig(
         float eps = f.getFloat(p + "attention.layer_norm_rms_epsilon", 1e-5f);
         float theta = f.getFloat(p + "rope.freq_base", 10000f);
         int ropeDims = f.getInt(p + "rope.dimension_count", headDim);
-        float freqScale = 1f;
-        String scaling = f.getString(p + "rope.scaling.type", "none");
-        if (scaling.equals("linear")) {
-            float factor = f.getFloat(p + "rope.scaling.factor", 1f);
-            if (factor > 0) freqScale = 1f / factor;
-        } else if (!scaling.equals("none") && !scaling.isEmpty()) {
+        // as llama.cpp: the type defaults to linear, and the factor (or its older key) applies unless the type is none
+        String scaling = f.getString(p + "rope.scaling.type", "linear");
+        if (!scaling.equals("linear") && !scaling.equals("none")) {
             throw new UnsupportedModelException(f.path() + ": rope scaling '" + scaling + "' is not supported (supported: none, linear)");
         }
+        float factor = f.has(p + "rope.scaling.factor") ? f.getFloat(p + "rope.scaling.factor", 0f)
+                : f.getFloat(p + "rope.scale_linear", 0f);
+        float freqScale = scaling.equals("none") || factor == 0f ? 1f : 1f / factor;
         int window = f.getInt(p + "attention.sliding_window", 0);
         ModelConfig c = new ModelConfig(arch, dim, layers, heads, kvHeads, headDim, ffn, vocab, ctx, eps, theta, ropeDims,
                 freqScale, window);
@@ -65,6 +65,8 @@ public record ModelConfig(
             problem = "head_count " + heads + " is not a multiple of head_count_kv " + kvHeads;
         } else if (ropeDims > headDim || ropeDims % 2 != 0) {
             problem = "rope.dimension_count " + ropeDims + " does not fit head size " + headDim;
+        } else if (!(ropeFreqScale > 0) || Float.isInfinite(ropeFreqScale)) {
+            problem = "rope scaling factor " + 1 / ropeFreqScale + " is not a positive number";
         } else if (slidingWindow < 0) {
             problem = "negative sliding window " + slidingWindow;
         }
