@@ -50,7 +50,7 @@ public record ModelConfig(
         float factor = f.has(p + "rope.scaling.factor") ? f.getFloat(p + "rope.scaling.factor", 0f)
                 : f.getFloat(p + "rope.scale_linear", 0f);
         float freqScale = scaling.equals("none") || factor == 0f ? 1f : 1f / factor;
-        int window = f.getInt(p + "attention.sliding_window", 0);
+        int window = arch.slidingWindow ? f.getInt(p + "attention.sliding_window", 0) : 0;
         ModelConfig c = new ModelConfig(arch, dim, layers, heads, kvHeads, headDim, ffn, vocab, ctx, eps, theta, ropeDims,
                 freqScale, window);
         c.validate(f);
