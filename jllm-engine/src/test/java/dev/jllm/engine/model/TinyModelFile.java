@@ -111,9 +111,9 @@ final class TinyModelFile {
         return this;
     }
 
-    /** Adds q/k/v biases to an architecture that has none (llama.cpp's optional llama biases). */
-    TinyModelFile withQkvBias() {
-        this.qkvBias = true;
+    /** With or without q/k/v biases, whatever the architecture (qwen2 has them, the others not). */
+    TinyModelFile qkvBias(boolean on) {
+        this.qkvBias = on;
         return this;
     }
 
