@@ -53,18 +53,24 @@ public record ModelConfig(
         int window = arch.slidingWindow ? f.getInt(p + "attention.sliding_window", 0) : 0;
         ModelConfig c = new ModelConfig(arch, dim, layers, heads, kvHeads, headDim, ffn, vocab, ctx, eps, theta, ropeDims,
                 freqScale, window);
-        c.validate(f);
+        c.validate(f, f.getInt(p + "attention.value_length", headDim), f.getInt(p + "expert_count", 0));
         return c;
     }
 
-    private void validate(GgufFile f) {
+    private void validate(GgufFile f, int valueLength, int experts) {
         String problem = null;
         if (dim <= 0 || layers <= 0 || heads <= 0 || kvHeads <= 0 || ffnDim <= 0 || vocabSize <= 0 || headDim <= 0) {
             problem = "non-positive dimension in " + this;
         } else if (heads % kvHeads != 0) {
             problem = "head_count " + heads + " is not a multiple of head_count_kv " + kvHeads;
-        } else if (ropeDims > headDim || ropeDims % 2 != 0) {
-            problem = "rope.dimension_count " + ropeDims + " does not fit head size " + headDim;
+        } else if (ropeDims != headDim) {
+            // llama.cpp: "invalid n_rot" for llama; its qwen graphs assert whole heads too
+            problem = "rope.dimension_count " + ropeDims + " differs from the head size " + headDim
+                    + " (rope over part of a head is not supported for " + architecture.ggufName + ")";
+        } else if (valueLength != headDim) {
+            problem = "attention.value_length " + valueLength + " differs from the key length " + headDim;
+        } else if (experts > 0) {
+            problem = "mixture-of-experts models (expert_count " + experts + ") are not supported";
         } else if (!(ropeFreqScale > 0) || Float.isInfinite(ropeFreqScale)) {
             problem = "rope scaling factor " + 1 / ropeFreqScale + " is not a positive number";
         } else if (slidingWindow < 0) {
