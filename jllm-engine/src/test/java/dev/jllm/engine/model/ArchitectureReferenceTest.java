@@ -37,7 +37,7 @@ class ArchitectureReferenceTest {
     static final double F16_ACTIVATION_EFFECT = 1e-3;
     /** How far a feature must move the logits for its test to mean something. */
     static final double MATTERS = 1e-2;
-    /** BOS and 10 characters in the prompt, then 3 single-token steps: 14 positions. */
+    /** 12 prompt tokens (BOS, "▁Hi,▁jllm!!" a character each), then 4 single-token steps ("▁ok?"): 16 positions. */
     static final String PROMPT = "Hi, jllm!!";
     static final String CONTINUATION = "ok?";
 
@@ -78,7 +78,7 @@ class ArchitectureReferenceTest {
         return d;
     }
 
-    /** Runs the engine and {@code spec} (the file's own when null) over the prompt and continuation. */
+    /** Runs the engine, and the reference with {@code specChange} applied to the file's spec, over the same tokens. */
     static Steps run(Path file, UnaryOperator<Spec> specChange) {
         try (Model model = Model.load(file)) {
             int[] prompt = prompt(model), next = continuation(model);
@@ -180,8 +180,9 @@ class ArchitectureReferenceTest {
     @ParameterizedTest
     @ValueSource(strings = {"llama", "qwen2", "qwen3"})
     void onlyMistralHasASlidingWindow(String arch) {
-        assertMatches(TinyModelFile.of(arch).archKey("attention.sliding_window", GgufValue.uint32(4))
-                .write(dir, arch + "-window-key.gguf"));
+        Path file = TinyModelFile.of(arch).archKey("attention.sliding_window", GgufValue.uint32(4))
+                .write(dir, arch + "-window-key.gguf");
+        assertMatchesAndMatters(file, "ignoring the window", s -> s.withWindow(4));
     }
 
     @Test
@@ -223,6 +224,7 @@ class ArchitectureReferenceTest {
         assertThat(exact).isGreaterThan(2 * F16_TOLERANCE).isLessThan(F16_ACTIVATION_EFFECT);
     }
 
+    /** A prompt longer than the batch goes through in chunks of 5, attending across chunk borders within the window. */
     @Test
     void promptInChunksWithASlidingWindow() {
         Path file = TinyModelFile.of("mistral").archKey("attention.sliding_window", GgufValue.uint32(4))
