@@ -10,25 +10,31 @@ import java.util.stream.Collectors;
  */
 public enum Architecture {
     /** Llama 1/2/3 (incl. Llama 3 rope_freqs), TinyLlama, Mistral and Mixtral-free Mistral files written as llama. */
-    LLAMA("llama", RopeType.NORMAL, false, false),
+    LLAMA("llama", RopeType.NORMAL, false, false, false),
     /** Mistral files written with their own architecture name; sliding-window attention when the file says so. */
-    MISTRAL("mistral", RopeType.NORMAL, false, false),
+    MISTRAL("mistral", RopeType.NORMAL, false, false, true),
     /** Qwen 2 / 2.5: biases on Q, K and V; NeoX rope. */
-    QWEN2("qwen2", RopeType.NEOX, true, false),
+    QWEN2("qwen2", RopeType.NEOX, true, false, false),
     /** Qwen 3: RMSNorm on each Q and K head before rope; NeoX rope; no biases. */
-    QWEN3("qwen3", RopeType.NEOX, false, true);
+    QWEN3("qwen3", RopeType.NEOX, false, true, false);
 
     /** The value of general.architecture, which is also the prefix of the model's metadata keys. */
     public final String ggufName;
     public final RopeType ropeType;
     public final boolean qkvBias;
     public final boolean qkNorm;
+    /**
+     * Whether {@code <arch>.attention.sliding_window} limits attention. llama.cpp's llama and qwen graphs ignore the
+     * key (Qwen 2 configs carry a window they do not use), so only mistral reads it.
+     */
+    public final boolean slidingWindow;
 
-    Architecture(String ggufName, RopeType ropeType, boolean qkvBias, boolean qkNorm) {
+    Architecture(String ggufName, RopeType ropeType, boolean qkvBias, boolean qkNorm, boolean slidingWindow) {
         this.ggufName = ggufName;
         this.ropeType = ropeType;
         this.qkvBias = qkvBias;
         this.qkNorm = qkNorm;
+        this.slidingWindow = slidingWindow;
     }
 
     public static Architecture fromGguf(String name, Object fileForErrors) {

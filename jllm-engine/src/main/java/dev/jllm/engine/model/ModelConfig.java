@@ -42,29 +42,37 @@ public record ModelConfig(
         float eps = f.getFloat(p + "attention.layer_norm_rms_epsilon", 1e-5f);
         float theta = f.getFloat(p + "rope.freq_base", 10000f);
         int ropeDims = f.getInt(p + "rope.dimension_count", headDim);
-        float freqScale = 1f;
-        String scaling = f.getString(p + "rope.scaling.type", "none");
-        if (scaling.equals("linear")) {
-            float factor = f.getFloat(p + "rope.scaling.factor", 1f);
-            if (factor > 0) freqScale = 1f / factor;
-        } else if (!scaling.equals("none") && !scaling.isEmpty()) {
+        // as llama.cpp: the type defaults to linear, and the factor (or its older key) applies unless the type is none
+        String scaling = f.getString(p + "rope.scaling.type", "linear");
+        if (!scaling.equals("linear") && !scaling.equals("none")) {
             throw new UnsupportedModelException(f.path() + ": rope scaling '" + scaling + "' is not supported (supported: none, linear)");
         }
-        int window = f.getInt(p + "attention.sliding_window", 0);
+        float factor = f.has(p + "rope.scaling.factor") ? f.getFloat(p + "rope.scaling.factor", 0f)
+                : f.getFloat(p + "rope.scale_linear", 0f);
+        float freqScale = scaling.equals("none") || factor == 0f ? 1f : 1f / factor;
+        int window = arch.slidingWindow ? f.getInt(p + "attention.sliding_window", 0) : 0;
         ModelConfig c = new ModelConfig(arch, dim, layers, heads, kvHeads, headDim, ffn, vocab, ctx, eps, theta, ropeDims,
                 freqScale, window);
-        c.validate(f);
+        c.validate(f, f.getInt(p + "attention.value_length", headDim), f.getInt(p + "expert_count", 0));
         return c;
     }
 
-    private void validate(GgufFile f) {
+    private void validate(GgufFile f, int valueLength, int experts) {
         String problem = null;
         if (dim <= 0 || layers <= 0 || heads <= 0 || kvHeads <= 0 || ffnDim <= 0 || vocabSize <= 0 || headDim <= 0) {
             problem = "non-positive dimension in " + this;
         } else if (heads % kvHeads != 0) {
             problem = "head_count " + heads + " is not a multiple of head_count_kv " + kvHeads;
-        } else if (ropeDims > headDim || ropeDims % 2 != 0) {
-            problem = "rope.dimension_count " + ropeDims + " does not fit head size " + headDim;
+        } else if (ropeDims != headDim) {
+            // llama.cpp: "invalid n_rot" for llama; its qwen graphs assert whole heads too
+            problem = "rope.dimension_count " + ropeDims + " differs from the head size " + headDim
+                    + " (rope over part of a head is not supported for " + architecture.ggufName + ")";
+        } else if (valueLength != headDim) {
+            problem = "attention.value_length " + valueLength + " differs from the key length " + headDim;
+        } else if (experts > 0) {
+            problem = "mixture-of-experts models (expert_count " + experts + ") are not supported";
+        } else if (!(ropeFreqScale > 0) || Float.isInfinite(ropeFreqScale)) {
+            problem = "rope scaling factor " + 1 / ropeFreqScale + " is not a positive number";
         } else if (slidingWindow < 0) {
             problem = "negative sliding window " + slidingWindow;
         }

@@ -3,10 +3,14 @@ package dev.jllm.engine.model;
 import dev.jllm.engine.gguf.GgufFile;
 import dev.jllm.engine.gguf.GgufTensor;
 import dev.jllm.engine.quant.WeightMatrix;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
 
 /**
  * All tensors of a decoder model, named as llama.cpp names them (token_embd, blk.N.attn_q, ...), with every shape
- * checked against the {@link ModelConfig} so that a mismatched file fails at load time, not mid-generation.
+ * checked against the {@link ModelConfig} so that a mismatched file fails at load time, not mid-generation. A file
+ * with tensors the architecture does not use is refused too, since jllm would run it as a different model.
  * Matrices stay in the memory-mapped file; only the small norm and bias vectors are copied to the heap.
  *
  * @param output the output head: output.weight, or token_embd.weight when the embeddings are tied
@@ -20,7 +24,7 @@ public record ModelWeights(
         float[] ropeFreqs) {
 
     public static ModelWeights load(GgufFile f, ModelConfig c) {
-        Loader l = new Loader(f);
+        Loader l = new Loader(f, c.architecture(), new HashSet<>());
         WeightMatrix embd = l.matrix("token_embd.weight", c.vocabSize(), c.dim());
         LayerWeights[] layers = new LayerWeights[c.layers()];
         for (int i = 0; i < c.layers(); i++) {
@@ -48,12 +52,37 @@ public record ModelWeights(
                 ? l.matrix("output.weight", c.vocabSize(), c.dim()) : embd;
         float[] ropeFreqs = f.tensorOrNull("rope_freqs.weight") != null
                 ? l.vector("rope_freqs.weight", c.ropeDims() / 2) : null;
+        l.rejectUnused();
         return new ModelWeights(embd, layers, outNorm, output, ropeFreqs);
     }
 
-    private record Loader(GgufFile f) {
+    /** Reads tensors by name and remembers which, so that tensors the model would ignore can be refused. */
+    private record Loader(GgufFile f, Architecture arch, Set<String> used) {
+        GgufTensor tensor(String name) {
+            GgufTensor t = f.tensorOrNull(name);
+            if (t == null) {
+                throw new UnsupportedModelException(f.path() + ": tensor '" + name + "' is missing (" + arch.ggufName
+                        + " models need it)");
+            }
+            used.add(name);
+            return t;
+        }
+
+        /**
+         * A tensor jllm does not read (for example a llama attention bias, which llama.cpp would add) means the file
+         * describes a different model than the one jllm would run.
+         */
+        void rejectUnused() {
+            List<String> unused = f.tensors().keySet().stream().filter(n -> !used.contains(n)).toList();
+            if (!unused.isEmpty()) {
+                throw new UnsupportedModelException(f.path() + ": " + unused.size() + " tensor(s) that jllm's "
+                        + arch.ggufName + " model does not use: " + String.join(", ", unused.subList(0, Math.min(5, unused.size())))
+                        + (unused.size() > 5 ? ", ..." : ""));
+            }
+        }
+
         WeightMatrix matrix(String name, int rows, int cols) {
-            GgufTensor t = f.tensor(name);
+            GgufTensor t = tensor(name);
             WeightMatrix m = WeightMatrix.of(t);
             if (m.rows() != rows || m.cols() != cols) {
                 throw new UnsupportedModelException(f.path() + ": tensor '" + name + "' has shape " + t.shapeString()
@@ -63,7 +92,7 @@ public record ModelWeights(
         }
 
         float[] vector(String name, int length) {
-            GgufTensor t = f.tensor(name);
+            GgufTensor t = tensor(name);
             if (t.elementCount() != length) {
                 throw new UnsupportedModelException(f.path() + ": tensor '" + name + "' has shape " + t.shapeString()
                         + ", expected [" + length + "]");

@@ -1,17 +1,13 @@
 package dev.jllm.engine.model;
 
 import dev.jllm.engine.gguf.GgufValue;
-import dev.jllm.engine.gguf.GgufValueType;
 import dev.jllm.engine.gguf.GgufWriter;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 
 /**
  * A small Llama-architecture GGUF with random weights, so that jllm's commands run anywhere without downloading a
- * model: dim 64, 2 layers, 4 heads (2 KV heads), FFN 128, context 256, all F32, and a SentencePiece vocabulary of
- * {@code <unk>}, {@code <s>}, {@code </s>}, the 256 byte-fallback tokens and the printable ASCII characters with "▁".
- * The weights follow {@link SyntheticWeights} (the recipe of {@code gen_synthetic_gguf.py}), so the same seed gives
+ * model: dim 64, 2 layers, 4 heads (2 KV heads), FFN 128, context 256, all F32, and the
+ * {@link AsciiSentencePieceVocabulary}. The weights follow {@link SyntheticWeights} (the recipe of {@code gen_synthetic_gguf.py}), so the same seed gives
  * the same file, byte for byte. It generates noise, not language.
  */
 public final class SmokeTestModel {
@@ -25,12 +21,6 @@ public final class SmokeTestModel {
     static final int FFN = 128;
     static final int CONTEXT = 256;
 
-    // tokenizer.ggml.token_type values (llama_token_type)
-    private static final int NORMAL = 1;
-    private static final int UNKNOWN = 2;
-    private static final int CONTROL = 3;
-    private static final int BYTE = 6;
-
     private SmokeTestModel() {}
 
     /** Writes the model with {@code seed} to {@code path}. */
@@ -40,19 +30,7 @@ public final class SmokeTestModel {
 
     /** The model with {@code seed}, ready to write. */
     public static GgufWriter writer(long seed) {
-        List<String> tokens = new ArrayList<>(List.of("<unk>", "<s>", "</s>"));
-        List<Integer> types = new ArrayList<>(List.of(UNKNOWN, CONTROL, CONTROL));
-        for (int b = 0; b < 256; b++) {
-            tokens.add("<0x%02X>".formatted(b));
-            types.add(BYTE);
-        }
-        tokens.add("\u2581"); // SentencePiece's space
-        types.add(NORMAL);
-        for (char c = 33; c < 127; c++) {
-            tokens.add(String.valueOf(c));
-            types.add(NORMAL);
-        }
-        int vocab = tokens.size();
+        int vocab = AsciiSentencePieceVocabulary.SIZE;
         int headDim = DIM / HEADS;
 
         GgufWriter w = new GgufWriter()
@@ -69,17 +47,8 @@ public final class SmokeTestModel {
                 .put("llama.attention.head_count", GgufValue.uint32(HEADS))
                 .put("llama.attention.head_count_kv", GgufValue.uint32(KV_HEADS))
                 .put("llama.attention.layer_norm_rms_epsilon", GgufValue.float32(1e-5f))
-                .put("llama.rope.freq_base", GgufValue.float32(10000f))
-                .put("tokenizer.ggml.model", GgufValue.string("llama"))
-                .put("tokenizer.ggml.pre", GgufValue.string("default"))
-                .put("tokenizer.ggml.tokens", GgufValue.array(GgufValueType.STRING, tokens.toArray(String[]::new)))
-                .put("tokenizer.ggml.scores", GgufValue.array(GgufValueType.FLOAT32, new float[vocab]))
-                .put("tokenizer.ggml.token_type", GgufValue.array(GgufValueType.INT32, types.stream().mapToInt(Integer::intValue).toArray()))
-                .put("tokenizer.ggml.bos_token_id", GgufValue.uint32(1))
-                .put("tokenizer.ggml.eos_token_id", GgufValue.uint32(2))
-                .put("tokenizer.ggml.unknown_token_id", GgufValue.uint32(0))
-                .put("tokenizer.ggml.add_bos_token", GgufValue.bool(true))
-                .put("tokenizer.ggml.add_eos_token", GgufValue.bool(false));
+                .put("llama.rope.freq_base", GgufValue.float32(10000f));
+        AsciiSentencePieceVocabulary.addTo(w);
 
         // tensors in the script's order; std 1/sqrt(fan_in) for linear weights, 4/sqrt(dim) for embeddings
         double embeddingStd = 4 / Math.sqrt(DIM);
