@@ -66,13 +66,18 @@ public final class ForwardPass {
         int done = 0;
         while (done < tokens.length) {
             int n = Math.min(maxBatch, tokens.length - done);
-            forwardChunk(tokens, done, n, startPos + done);
+            forwardChunk(tokens, done, n, startPos + done, done + n == tokens.length);
             done += n;
         }
-        return computeLogits((tokens.length - 1) % maxBatch);
+        return computeLogits();
     }
 
-    private void forwardChunk(int[] tokens, int from, int n, int pos0) {
+    /**
+     * Runs one chunk through every layer. As in llama.cpp, which drops the rows whose logits are not wanted
+     * (inp_out_ids) right after the last layer's attention, the last layer's feed-forward block runs for the last
+     * token of the last chunk only, which then sits at row 0 (for a batch that changes which matmul kernel runs).
+     */
+    private void forwardChunk(int[] tokens, int from, int n, int pos0, boolean lastChunk) {
         int dim = c.dim();
         for (int t = 0; t < n; t++) w.tokenEmbedding().dequantizeRow(tokens[from + t], x, t * dim);
         for (int l = 0; l < c.layers(); l++) {
@@ -97,6 +102,11 @@ public final class ForwardPass {
             attention(kc, vc, n, pos0);
             project(lw.wo(), att, n, xb, null);
             for (int i = 0; i < n * dim; i++) x[i] += xb[i];
+            if (l == c.layers() - 1) {
+                if (!lastChunk) return;
+                System.arraycopy(x, (n - 1) * dim, x, 0, dim);
+                n = 1;
+            }
             // feed-forward block
             for (int t = 0; t < n; t++) RmsNorm.apply(x, t * dim, lw.ffnNorm(), xb, t * dim, dim, c.rmsEps());
             project(lw.ffnGate(), xb, n, hb, null);
@@ -226,9 +236,9 @@ public final class ForwardPass {
         }
     }
 
-    private float[] computeLogits(int lastInChunk) {
+    private float[] computeLogits() {
         int dim = c.dim();
-        RmsNorm.apply(x, lastInChunk * dim, w.outputNorm(), xb, 0, dim, c.rmsEps());
+        RmsNorm.apply(x, 0, w.outputNorm(), xb, 0, dim, c.rmsEps());
         w.output().matVec(xb, 0, logits, 0);
         return logits;
     }
