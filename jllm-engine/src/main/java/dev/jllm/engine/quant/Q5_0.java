@@ -5,8 +5,6 @@ import static dev.jllm.engine.quant.LittleEndian.i32;
 import static dev.jllm.engine.quant.LittleEndian.u8;
 
 import java.lang.foreign.MemorySegment;
-import jdk.incubator.vector.VectorOperators;
-import jdk.incubator.vector.IntVector;
 
 /**
  * ggml's Q5_0 ({@code block_q5_0}): blocks of 32 values stored as an fp16 scale {@code d}, a 32-bit word of fifth
