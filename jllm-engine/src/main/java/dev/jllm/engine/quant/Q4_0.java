@@ -4,9 +4,6 @@ import static dev.jllm.engine.quant.LittleEndian.f16;
 import static dev.jllm.engine.quant.LittleEndian.u8;
 
 import java.lang.foreign.MemorySegment;
-import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.IntVector;
-import jdk.incubator.vector.VectorOperators;
 
 /**
  * ggml's Q4_0 ({@code block_q4_0}): blocks of 32 values stored as an fp16 scale {@code d} and 16 bytes of 4-bit
@@ -63,49 +60,19 @@ public final class Q4_0 {
         }
     }
 
-    /** Σ w·x over {@code count} values of Q4_0 weights and Q8_0 activations, per {@code ggml_vec_dot_q4_0_q8_0}. */
+    /** Σ w·x over {@code count} values of Q4_0 weights and Q8_0 activations, in {@link BlockLanes}' order. */
     static float dot(MemorySegment w, long offset, Activations x, int xElement, int count) {
-        return Simd.ENABLED ? dotVector(w, offset, x, xElement, count) : dotScalar(w, offset, x, xElement, count);
-    }
-
-    static float dotScalar(MemorySegment w, long offset, Activations x, int xElement, int count) {
-        byte[] q = x.quants;
-        float[] xd = x.scales;
+        BlockLanes lanes = new BlockLanes();
         int xBlock = xElement / BLOCK_SIZE;
-        float sum = 0;
         for (int b = 0; b < count / BLOCK_SIZE; b++) {
             long o = offset + (long) b * BLOCK_BYTES;
-            int qb = xElement + b * BLOCK_SIZE;
-            int sumi = 0;
             for (int j = 0; j < 16; j++) {
                 int packed = u8(w, o + 2 + j);
-                sumi += ((packed & 0x0F) - 8) * q[qb + j] + ((packed >>> 4) - 8) * q[qb + j + 16];
+                lanes.values[j] = (packed & 0x0F) - 8;
+                lanes.values[j + 16] = (packed >>> 4) - 8;
             }
-            sum += sumi * (f16(w, o) * xd[xBlock + b]);
+            lanes.add(x.quants, xElement + b * BLOCK_SIZE, f16(w, o) * x.scales[xBlock + b]);
         }
-        return sum;
-    }
-
-    static float dotVector(MemorySegment w, long offset, Activations x, int xElement, int count) {
-        byte[] q = x.quants;
-        float[] xd = x.scales;
-        int xBlock = xElement / BLOCK_SIZE;
-        FloatVector acc = FloatVector.zero(Simd.F);
-        for (int b = 0; b < count / BLOCK_SIZE; b++) {
-            long o = offset + (long) b * BLOCK_BYTES;
-            int qb = xElement + b * BLOCK_SIZE;
-            IntVector sumi = IntVector.zero(Simd.I);
-            for (int j = 0; j < 16; j += Simd.LANES) {
-                IntVector packed = Simd.bytes(w, o + 2 + j);
-                IntVector low = packed.and(0x0F).sub(8);
-                IntVector high = packed.lanewise(VectorOperators.ASHR, 4).and(0x0F).sub(8);
-                IntVector xLow = Simd.bytes(q, qb + j);
-                IntVector xHigh = Simd.bytes(q, qb + j + 16);
-                sumi = sumi.add(low.mul(xLow)).add(high.mul(xHigh));
-            }
-            float scale = f16(w, o) * xd[xBlock + b];
-            acc = ((FloatVector) sumi.convert(VectorOperators.I2F, 0)).fma(FloatVector.broadcast(Simd.F, scale), acc);
-        }
-        return Simd.sum(acc);
+        return lanes.sum();
     }
 }

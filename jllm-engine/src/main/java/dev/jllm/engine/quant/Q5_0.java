@@ -5,8 +5,6 @@ import static dev.jllm.engine.quant.LittleEndian.i32;
 import static dev.jllm.engine.quant.LittleEndian.u8;
 
 import java.lang.foreign.MemorySegment;
-import jdk.incubator.vector.VectorOperators;
-import jdk.incubator.vector.IntVector;
 
 /**
  * ggml's Q5_0 ({@code block_q5_0}): blocks of 32 values stored as an fp16 scale {@code d}, a 32-bit word of fifth
@@ -65,51 +63,20 @@ public final class Q5_0 {
         }
     }
 
-    /** Σ w·x over Q5_0 weights and Q8_0 activations, per {@code ggml_vec_dot_q5_0_q8_0}. */
+    /** Σ w·x over {@code count} values of Q5_0 weights and Q8_0 activations, in {@link BlockLanes}' order. */
     static float dot(MemorySegment w, long offset, Activations x, int xElement, int count) {
-        return Simd.ENABLED ? dotVector(w, offset, x, xElement, count) : dotScalar(w, offset, x, xElement, count);
-    }
-
-    static float dotScalar(MemorySegment w, long offset, Activations x, int xElement, int count) {
-        byte[] q = x.quants;
-        float[] xd = x.scales;
+        BlockLanes lanes = new BlockLanes();
         int xBlock = xElement / BLOCK_SIZE;
-        float sum = 0;
         for (int b = 0; b < count / BLOCK_SIZE; b++) {
             long o = offset + (long) b * BLOCK_BYTES;
             int qh = i32(w, o + 2);
-            int qb = xElement + b * BLOCK_SIZE;
-            int sumi = 0;
             for (int j = 0; j < 16; j++) {
                 int packed = u8(w, o + 6 + j);
-                int v0 = ((packed & 0x0F) | ((qh >>> j) & 1) << 4) - 16;
-                int v1 = ((packed >>> 4) | ((qh >>> (j + 16)) & 1) << 4) - 16;
-                sumi += v0 * q[qb + j] + v1 * q[qb + j + 16];
+                lanes.values[j] = ((packed & 0x0F) | ((qh >>> j) & 1) << 4) - 16;
+                lanes.values[j + 16] = ((packed >>> 4) | ((qh >>> (j + 16)) & 1) << 4) - 16;
             }
-            sum += (f16(w, o) * xd[xBlock + b]) * sumi;
+            lanes.add(x.quants, xElement + b * BLOCK_SIZE, f16(w, o) * x.scales[xBlock + b]);
         }
-        return sum;
-    }
-
-    /** {@link #dotScalar} with each block's integer sum taken in vector lanes: the same result, bit for bit. */
-    static float dotVector(MemorySegment w, long offset, Activations x, int xElement, int count) {
-        byte[] q = x.quants;
-        float[] xd = x.scales;
-        int xBlock = xElement / BLOCK_SIZE;
-        float sum = 0;
-        for (int b = 0; b < count / BLOCK_SIZE; b++) {
-            long o = offset + (long) b * BLOCK_BYTES;
-            int qh = i32(w, o + 2);
-            int qb = xElement + b * BLOCK_SIZE;
-            IntVector acc = IntVector.zero(Simd.I);
-            for (int j = 0; j < 16; j += Simd.LANES) {
-                IntVector packed = Simd.bytes(w, o + 6 + j);
-                IntVector v0 = packed.and(0x0F).or(Simd.bits(qh, j).lanewise(VectorOperators.LSHL, 4)).sub(16);
-                IntVector v1 = packed.lanewise(VectorOperators.ASHR, 4).and(0x0F).or(Simd.bits(qh, j + 16).lanewise(VectorOperators.LSHL, 4)).sub(16);
-                acc = acc.add(v0.mul(Simd.bytes(q, qb + j))).add(v1.mul(Simd.bytes(q, qb + j + 16)));
-            }
-            sum += (f16(w, o) * xd[xBlock + b]) * acc.reduceLanes(VectorOperators.ADD);
-        }
-        return sum;
+        return lanes.sum();
     }
 }

@@ -5,8 +5,6 @@ import static dev.jllm.engine.quant.LittleEndian.i32;
 import static dev.jllm.engine.quant.LittleEndian.u8;
 
 import java.lang.foreign.MemorySegment;
-import jdk.incubator.vector.VectorOperators;
-import jdk.incubator.vector.IntVector;
 
 /**
  * ggml's Q5_1 ({@code block_q5_1}): blocks of 32 values stored as fp16 scale {@code d}, fp16 minimum {@code m}, a
@@ -65,57 +63,25 @@ public final class Q5_1 {
         }
     }
 
-    /** Σ w·x over Q5_1 weights and Q8_1 activations, per {@code ggml_vec_dot_q5_1_q8_1}: d·dx·Σq·qx + m·s. */
+    /**
+     * Σ w·x over {@code count} values of Q5_1 weights and Q8_1 activations, per ggml_vec_dot_q5_1_q8_1: the quant
+     * products in {@link BlockLanes}' order, plus the min terms m·s summed by an FMA chain.
+     */
     static float dot(MemorySegment w, long offset, Activations x, int xElement, int count) {
-        return Simd.ENABLED ? dotVector(w, offset, x, xElement, count) : dotScalar(w, offset, x, xElement, count);
-    }
-
-    static float dotScalar(MemorySegment w, long offset, Activations x, int xElement, int count) {
-        byte[] q = x.quants;
-        float[] xd = x.scales;
-        float[] xs = x.blockSums;
+        BlockLanes lanes = new BlockLanes();
         int xBlock = xElement / BLOCK_SIZE;
-        float sum = 0;
         float minTerms = 0;
         for (int b = 0; b < count / BLOCK_SIZE; b++) {
             long o = offset + (long) b * BLOCK_BYTES;
+            minTerms = Math.fma(f16(w, o + 2), x.blockSums[xBlock + b], minTerms);
             int qh = i32(w, o + 4);
-            int qb = xElement + b * BLOCK_SIZE;
-            int sumi = 0;
             for (int j = 0; j < 16; j++) {
                 int packed = u8(w, o + 8 + j);
-                int v0 = (packed & 0x0F) | ((qh >>> j) & 1) << 4;
-                int v1 = (packed >>> 4) | ((qh >>> (j + 16)) & 1) << 4;
-                sumi += v0 * q[qb + j] + v1 * q[qb + j + 16];
+                lanes.values[j] = (packed & 0x0F) | ((qh >>> j) & 1) << 4;
+                lanes.values[j + 16] = (packed >>> 4) | ((qh >>> (j + 16)) & 1) << 4;
             }
-            sum += (f16(w, o) * xd[xBlock + b]) * sumi;
-            minTerms += f16(w, o + 2) * xs[xBlock + b];
+            lanes.add(x.quants, xElement + b * BLOCK_SIZE, f16(w, o) * x.scales[xBlock + b]);
         }
-        return sum + minTerms;
-    }
-
-    /** {@link #dotScalar} with each block's integer sum taken in vector lanes: the same result, bit for bit. */
-    static float dotVector(MemorySegment w, long offset, Activations x, int xElement, int count) {
-        byte[] q = x.quants;
-        float[] xd = x.scales;
-        float[] xs = x.blockSums;
-        int xBlock = xElement / BLOCK_SIZE;
-        float sum = 0;
-        float minTerms = 0;
-        for (int b = 0; b < count / BLOCK_SIZE; b++) {
-            long o = offset + (long) b * BLOCK_BYTES;
-            int qh = i32(w, o + 4);
-            int qb = xElement + b * BLOCK_SIZE;
-            IntVector acc = IntVector.zero(Simd.I);
-            for (int j = 0; j < 16; j += Simd.LANES) {
-                IntVector packed = Simd.bytes(w, o + 8 + j);
-                IntVector v0 = packed.and(0x0F).or(Simd.bits(qh, j).lanewise(VectorOperators.LSHL, 4));
-                IntVector v1 = packed.lanewise(VectorOperators.ASHR, 4).and(0x0F).or(Simd.bits(qh, j + 16).lanewise(VectorOperators.LSHL, 4));
-                acc = acc.add(v0.mul(Simd.bytes(q, qb + j))).add(v1.mul(Simd.bytes(q, qb + j + 16)));
-            }
-            sum += (f16(w, o) * xd[xBlock + b]) * acc.reduceLanes(VectorOperators.ADD);
-            minTerms += f16(w, o + 2) * xs[xBlock + b];
-        }
-        return sum + minTerms;
+        return lanes.sum() + minTerms;
     }
 }

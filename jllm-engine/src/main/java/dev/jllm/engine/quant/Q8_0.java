@@ -4,9 +4,6 @@ import static dev.jllm.engine.quant.LittleEndian.f16;
 import static dev.jllm.engine.quant.LittleEndian.i8;
 
 import java.lang.foreign.MemorySegment;
-import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.IntVector;
-import jdk.incubator.vector.VectorOperators;
 
 /**
  * ggml's Q8_0 ({@code block_q8_0}): blocks of 32 values stored as an fp16 scale {@code d} and 32 int8 quants;
@@ -62,43 +59,15 @@ public final class Q8_0 {
         }
     }
 
-    /** Σ w·x over {@code count} values of Q8_0 weights and Q8_0 activations, per {@code ggml_vec_dot_q8_0_q8_0}. */
+    /** Σ w·x over {@code count} values of Q8_0 weights and Q8_0 activations, in {@link BlockLanes}' order. */
     static float dot(MemorySegment w, long offset, Activations x, int xElement, int count) {
-        return Simd.ENABLED ? dotVector(w, offset, x, xElement, count) : dotScalar(w, offset, x, xElement, count);
-    }
-
-    static float dotScalar(MemorySegment w, long offset, Activations x, int xElement, int count) {
-        byte[] q = x.quants;
-        float[] xd = x.scales;
+        BlockLanes lanes = new BlockLanes();
         int xBlock = xElement / BLOCK_SIZE;
-        float sum = 0;
         for (int b = 0; b < count / BLOCK_SIZE; b++) {
             long o = offset + (long) b * BLOCK_BYTES;
-            int qb = xElement + b * BLOCK_SIZE;
-            int sumi = 0;
-            for (int j = 0; j < BLOCK_SIZE; j++) sumi += i8(w, o + 2 + j) * q[qb + j];
-            sum += sumi * (f16(w, o) * xd[xBlock + b]);
+            for (int j = 0; j < BLOCK_SIZE; j++) lanes.values[j] = i8(w, o + 2 + j);
+            lanes.add(x.quants, xElement + b * BLOCK_SIZE, f16(w, o) * x.scales[xBlock + b]);
         }
-        return sum;
-    }
-
-    static float dotVector(MemorySegment w, long offset, Activations x, int xElement, int count) {
-        byte[] q = x.quants;
-        float[] xd = x.scales;
-        int xBlock = xElement / BLOCK_SIZE;
-        FloatVector acc = FloatVector.zero(Simd.F);
-        for (int b = 0; b < count / BLOCK_SIZE; b++) {
-            long o = offset + (long) b * BLOCK_BYTES;
-            int qb = xElement + b * BLOCK_SIZE;
-            IntVector sumi = IntVector.zero(Simd.I);
-            for (int j = 0; j < BLOCK_SIZE; j += Simd.LANES) {
-                IntVector wq = Simd.bytes(w, o + 2 + j);
-                IntVector xq = Simd.bytes(q, qb + j);
-                sumi = sumi.add(wq.mul(xq));
-            }
-            float scale = f16(w, o) * xd[xBlock + b];
-            acc = ((FloatVector) sumi.convert(VectorOperators.I2F, 0)).fma(FloatVector.broadcast(Simd.F, scale), acc);
-        }
-        return Simd.sum(acc);
+        return lanes.sum();
     }
 }

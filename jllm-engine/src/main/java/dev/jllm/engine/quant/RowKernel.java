@@ -5,9 +5,16 @@ import java.lang.foreign.MemorySegment;
 
 /**
  * What a {@link WeightMatrix} needs of its type: row dequantization, and dot products of a stored row with
- * activations converted to the type's {@code dotType} (ggml's vec_dot_type).
+ * activations converted to the type's {@code dotType} (ggml's vec_dot_type). {@code dot} follows ggml's vec_dot (what
+ * llama.cpp runs for a single token); {@code batchDot} follows llamafile's tinyBLAS, which llama.cpp runs instead for
+ * a batch of 2 or more tokens when the row length is a multiple of {@code batchMultiple} and the row count a multiple
+ * of 4.
  */
-record RowKernel(GgmlType dotType, Dequantizer dequantizer, Dot dot) {
+record RowKernel(GgmlType dotType, Dequantizer dequantizer, Dot dot, Dot batchDot, int batchMultiple) {
+
+    RowKernel(GgmlType dotType, Dequantizer dequantizer, Dot dot) {
+        this(dotType, dequantizer, dot, dot, 1);
+    }
 
     @FunctionalInterface
     interface Dequantizer {
@@ -23,9 +30,9 @@ record RowKernel(GgmlType dotType, Dequantizer dequantizer, Dot dot) {
     /** The kernels of {@code type}, or null when weights of that type are not supported. */
     static RowKernel of(GgmlType type) {
         return switch (type) {
-            case F32 -> new RowKernel(GgmlType.F32, F32::dequantize, F32::dot);
-            case F16 -> new RowKernel(GgmlType.F16, F16::dequantize, F16::dot);
-            case BF16 -> new RowKernel(GgmlType.BF16, BF16::dequantize, BF16::dot);
+            case F32 -> new RowKernel(GgmlType.F32, F32::dequantize, F32::dot, F32::dotTiled, 16);
+            case F16 -> new RowKernel(GgmlType.F16, F16::dequantize, F16::dot, F16::dotTiled, 16);
+            case BF16 -> new RowKernel(GgmlType.BF16, BF16::dequantize, BF16::dot, BF16::dotTiled, 32);
             case Q8_0 -> new RowKernel(GgmlType.Q8_0, Q8_0::dequantize, Q8_0::dot);
             case Q4_0 -> new RowKernel(GgmlType.Q8_0, Q4_0::dequantize, Q4_0::dot);
             case Q5_0 -> new RowKernel(GgmlType.Q8_0, Q5_0::dequantize, Q5_0::dot);

@@ -131,8 +131,9 @@ public final class WeightMatrix {
     }
 
     /**
-     * For n vectors at once (x: n * cols values, vector after vector), out[v * rows + r] = row r · vector v. Gives
-     * exactly what n calls of {@link #matVec} give, while reading each weight row from memory once for all vectors.
+     * For n vectors at once (x: n * cols values, vector after vector), out[v * rows + r] = row r · vector v, reading
+     * each weight row from memory once for all vectors. For n >= 2 the products follow the kernel llama.cpp runs for
+     * a batch (see {@link RowKernel}), which for some types sums in another order than {@link #matVec}.
      */
     public void matMul(float[] x, int n, float[] out) {
         if (n < 1) throw new IllegalArgumentException("matMul needs at least one vector, got " + n);
@@ -142,7 +143,8 @@ public final class WeightMatrix {
         Parallel.forRange(n, Math.max(1, CONVERSION_VALUES / cols), (start, end) -> {
             for (int v = start; v < end; v++) a.set(v, x, v * cols);
         });
-        RowKernel.Dot dot = kernel.dot();
+        boolean batch = n >= 2 && cols % kernel.batchMultiple() == 0 && rows % 4 == 0;
+        RowKernel.Dot dot = batch ? kernel.batchDot() : kernel.dot();
         Parallel.forRange(rows, Math.max(ROW_TILE, rowsPerChunk()), (start, end) -> {
             for (int tile = start; tile < end; tile += ROW_TILE) {
                 int tileEnd = Math.min(end, tile + ROW_TILE);

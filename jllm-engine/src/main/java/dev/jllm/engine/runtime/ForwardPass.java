@@ -4,6 +4,7 @@ import dev.jllm.engine.model.LayerWeights;
 import dev.jllm.engine.model.Model;
 import dev.jllm.engine.model.ModelConfig;
 import dev.jllm.engine.model.ModelWeights;
+import dev.jllm.engine.quant.GgmlFloat;
 import dev.jllm.engine.quant.WeightMatrix;
 
 /**
@@ -31,7 +32,7 @@ public final class ForwardPass {
         this.cache = cache;
         this.maxBatch = Math.max(1, maxBatch);
         this.rope = new Rope(c, w.ropeFreqs());
-        this.attnScale = (float) (1.0 / Math.sqrt(c.headDim()));
+        this.attnScale = 1f / (float) Math.sqrt(c.headDim()); // 1.0f/sqrtf(n_embd_head)
         int n = this.maxBatch;
         x = new float[n * c.dim()];
         xb = new float[n * Math.max(c.dim(), c.qDim())];
@@ -65,13 +66,18 @@ public final class ForwardPass {
         int done = 0;
         while (done < tokens.length) {
             int n = Math.min(maxBatch, tokens.length - done);
-            forwardChunk(tokens, done, n, startPos + done);
+            forwardChunk(tokens, done, n, startPos + done, done + n == tokens.length);
             done += n;
         }
-        return computeLogits((tokens.length - 1) % maxBatch);
+        return computeLogits();
     }
 
-    private void forwardChunk(int[] tokens, int from, int n, int pos0) {
+    /**
+     * Runs one chunk through every layer. As in llama.cpp, which drops the rows whose logits are not wanted
+     * (inp_out_ids) right after the last layer's attention, the last layer's feed-forward block runs for the last
+     * token of the last chunk only, which then sits at row 0 (for a batch that changes which matmul kernel runs).
+     */
+    private void forwardChunk(int[] tokens, int from, int n, int pos0, boolean lastChunk) {
         int dim = c.dim();
         for (int t = 0; t < n; t++) w.tokenEmbedding().dequantizeRow(tokens[from + t], x, t * dim);
         for (int l = 0; l < c.layers(); l++) {
@@ -96,14 +102,16 @@ public final class ForwardPass {
             attention(kc, vc, n, pos0);
             project(lw.wo(), att, n, xb, null);
             for (int i = 0; i < n * dim; i++) x[i] += xb[i];
+            if (l == c.layers() - 1) {
+                if (!lastChunk) return;
+                System.arraycopy(x, (n - 1) * dim, x, 0, dim);
+                n = 1;
+            }
             // feed-forward block
             for (int t = 0; t < n; t++) RmsNorm.apply(x, t * dim, lw.ffnNorm(), xb, t * dim, dim, c.rmsEps());
             project(lw.ffnGate(), xb, n, hb, null);
             project(lw.ffnUp(), xb, n, hb2, null);
-            for (int i = 0; i < n * c.ffnDim(); i++) {
-                float g = hb[i];
-                hb[i] = g / (1f + (float) Math.exp(-g)) * hb2[i];
-            }
+            for (int t = 0; t < n; t++) GgmlFloat.swiglu(hb, hb2, hb, t * c.ffnDim(), c.ffnDim());
             project(lw.ffnDown(), hb, n, xb, null);
             for (int i = 0; i < n * dim; i++) x[i] += xb[i];
         }
@@ -118,12 +126,31 @@ public final class ForwardPass {
         }
     }
 
-    /** Causal attention of the n new queries over the cache, heads in parallel; the result goes to {@code att}. */
+    /**
+     * The number of cache cells llama.cpp's attention runs over (llama_kv_cache::get_n_kv): the used cells padded to
+     * a multiple of 256, at most the cache size. Cells past the used ones are masked and hold zeros, so they add
+     * nothing, but the row length decides how ggml's kernels group the real positions into vector lanes.
+     */
+    private int attentionCells(int used) {
+        return Math.min(cache.capacity(), Math.max(256, (used + 255) / 256 * 256));
+    }
+
+    /**
+     * Causal attention of the n new queries over the cache, heads in parallel; the result goes to {@code att}. Follows
+     * llama.cpp's non-flash path: KQ by ggml_vec_dot_f32, soft_max_ext (scale, then ggml_vec_soft_max_f32 over the
+     * padded row), and KQV by llamafile's tinyBLAS for a batch or ggml_vec_dot_f32 for a single token.
+     */
     private void attention(float[] kc, float[] vc, int n, int pos0) {
         int heads = c.heads(), headDim = c.headDim(), kvDim = c.kvDim(), group = c.heads() / c.kvHeads();
         int window = c.slidingWindow();
+        int cells = attentionCells(pos0 + n);
+        // llamafile_sgemm takes batches of at least 2 tokens when k % 16 == 0 and m % 4 == 0
+        boolean tinyBlas = n >= 2 && cells % 16 == 0 && headDim % 4 == 0;
         Parallel.forRange(n * heads, 1, (start, end) -> {
-            float[] scores = new float[pos0 + n];
+            float[] probs = new float[cells];
+            float[] lanes = new float[16];
+            float[] acc = new float[64 * headDim];
+            float[] kRow = new float[headDim];
             for (int job = start; job < end; job++) {
                 int t = job / heads, h = job % heads;
                 int pos = pos0 + t;
@@ -132,34 +159,86 @@ public final class ForwardPass {
                 int kvOff = (h / group) * headDim;
                 float max = Float.NEGATIVE_INFINITY;
                 for (int p = first; p <= pos; p++) {
-                    int kOff = p * kvDim + kvOff;
-                    float dot = 0f;
-                    for (int i = 0; i < headDim; i++) dot += q[qOff + i] * kc[kOff + i];
-                    float s = dot * attnScale;
-                    scores[p] = s;
+                    System.arraycopy(kc, p * kvDim + kvOff, kRow, 0, headDim);
+                    float s = GgmlFloat.dot(kRow, 0, q, qOff, headDim) * attnScale;
+                    probs[p] = s;
                     if (s > max) max = s;
                 }
-                double sum = 0;
-                for (int p = first; p <= pos; p++) {
-                    float e = (float) Math.exp(scores[p] - max);
-                    scores[p] = e;
-                    sum += e;
-                }
-                float inv = (float) (1.0 / sum);
+                softmax(probs, first, pos, cells, max, lanes);
                 int outOff = t * c.qDim() + h * headDim;
-                java.util.Arrays.fill(att, outOff, outOff + headDim, 0f);
-                for (int p = first; p <= pos; p++) {
-                    float a = scores[p] * inv;
-                    int vOff = p * kvDim + kvOff;
-                    for (int i = 0; i < headDim; i++) att[outOff + i] += a * vc[vOff + i];
-                }
+                if (tinyBlas) weightedValuesTiled(vc, probs, pos, kvDim, kvOff, headDim, acc, outOff);
+                else weightedValuesVecDot(vc, probs, pos, cells, kvDim, kvOff, headDim, acc, outOff);
             }
         });
     }
 
-    private float[] computeLogits(int lastInChunk) {
+    /**
+     * ggml_vec_soft_max_f32 over a row of {@code cells} scores of which only [first, last] are unmasked: groups of 16
+     * take ggml_v_expf and add their lane sum (_mm512_reduce_add_ps) to a double, a tail past the last full group
+     * takes libm's expf; then every probability is multiplied by (float) (1 / sum). Masked entries are exp(-inf) = 0.
+     */
+    private static void softmax(float[] row, int first, int last, int cells, float max, float[] lanes) {
+        int vectorEnd = cells & ~15;
+        double sum = 0;
+        for (int g = first & ~15; g <= last; g += 16) {
+            if (g + 16 <= vectorEnd) {
+                for (int i = 0; i < 16; i++) {
+                    int p = g + i;
+                    lanes[i] = p >= first && p <= last ? GgmlFloat.expf(row[p] - max) : 0f;
+                    if (p >= first && p <= last) row[p] = lanes[i];
+                }
+                sum += GgmlFloat.reduce16(lanes, 0, 1);
+            } else {
+                for (int p = Math.max(g, first); p <= Math.min(last, g + 15); p++) {
+                    float e = (float) Math.exp(row[p] - max);
+                    row[p] = e;
+                    sum += e;
+                }
+            }
+        }
+        float scale = (float) (1.0 / sum);
+        java.util.Arrays.fill(row, 0, first, 0f);
+        for (int p = first; p <= last; p++) row[p] *= scale;
+    }
+
+    /**
+     * KQV for a batch as llamafile's tinyBLAS computes it (F32, 16 lanes): lane p % 16 accumulates v[p] * prob[p]
+     * by FMA over the cache positions, then the lanes are reduced by _mm512_reduce_add_ps.
+     */
+    private void weightedValuesTiled(float[] vc, float[] probs, int last, int kvDim, int kvOff, int headDim, float[] acc, int outOff) {
+        java.util.Arrays.fill(acc, 0, 16 * headDim, 0f);
+        for (int p = 0; p <= last; p++) {
+            float w = probs[p];
+            int a = (p & 15) * headDim, v = p * kvDim + kvOff;
+            for (int d = 0; d < headDim; d++) acc[a + d] = Math.fma(vc[v + d], w, acc[a + d]);
+        }
+        for (int d = 0; d < headDim; d++) att[outOff + d] = GgmlFloat.reduce16(acc, d, headDim);
+    }
+
+    /**
+     * KQV for one token as ggml_vec_dot_f32 computes it over the {@code cells}-long row: position p goes to lane
+     * p % 16 of accumulator (p / 16) % 4 while p is below the last multiple of 64, the rest to a scalar FMA chain.
+     */
+    private void weightedValuesVecDot(float[] vc, float[] probs, int last, int cells, int kvDim, int kvOff, int headDim, float[] acc, int outOff) {
+        int np = cells & ~63;
+        java.util.Arrays.fill(acc, 0, 64 * headDim, 0f);
+        for (int p = 0; p <= Math.min(last, np - 1); p++) {
+            float w = probs[p];
+            int a = (p & 63) * headDim, v = p * kvDim + kvOff;
+            for (int d = 0; d < headDim; d++) acc[a + d] = Math.fma(vc[v + d], w, acc[a + d]);
+        }
+        // sum[0] += sum[2]; sum[1] += sum[3]; sum[0] += sum[1]; into the first 16 accumulator lanes
+        for (int i = 0; i < 16 * headDim; i++) acc[i] = (acc[i] + acc[32 * headDim + i]) + (acc[16 * headDim + i] + acc[48 * headDim + i]);
+        for (int d = 0; d < headDim; d++) {
+            float sum = GgmlFloat.reduce16(acc, d, headDim);
+            for (int p = np; p <= last; p++) sum = Math.fma(vc[p * kvDim + kvOff + d], probs[p], sum);
+            att[outOff + d] = sum;
+        }
+    }
+
+    private float[] computeLogits() {
         int dim = c.dim();
-        RmsNorm.apply(x, lastInChunk * dim, w.outputNorm(), xb, 0, dim, c.rmsEps());
+        RmsNorm.apply(x, 0, w.outputNorm(), xb, 0, dim, c.rmsEps());
         w.output().matVec(xb, 0, logits, 0);
         return logits;
     }

@@ -1,8 +1,8 @@
 package dev.jllm.engine.runtime;
 
 /**
- * RMSNorm as ggml computes it (ggml_compute_forward_rms_norm_f32 then a multiply by the weight): the mean of squares
- * is accumulated in double, the scale is {@code 1/sqrtf(mean + eps)} in float.
+ * RMSNorm as ggml computes it (ggml_compute_forward_rms_norm_f32 then a multiply by the weight): the float squares
+ * are accumulated in double, the mean is rounded to float, and the scale is {@code 1.0f/sqrtf(mean + eps)} in float.
  */
 final class RmsNorm {
     private RmsNorm() {}
@@ -14,7 +14,8 @@ final class RmsNorm {
             float xi = x[xOff + i];
             sum += xi * xi;
         }
-        float scale = 1f / (float) Math.sqrt((float) (sum / n + eps));
+        float mean = (float) (sum / n);
+        float scale = 1f / (float) Math.sqrt(mean + eps);
         for (int i = 0; i < n; i++) out[outOff + i] = (x[xOff + i] * scale) * weight[i];
     }
 }

@@ -6,7 +6,9 @@ import dev.jllm.engine.model.ModelConfig;
 /**
  * Rotary position embeddings, computed the way ggml's rope does (ggml_rope_cache_init): the angle of pair i at
  * position p is {@code p * theta_scale^i / freq_factor[i] * freq_scale} with {@code theta_scale = base^(-2/n_dims)},
- * the power built by repeated float multiplication, so that jllm lands on ggml's exact angles.
+ * the power built by repeated float multiplication, so that jllm lands on ggml's exact angles. The rotation is
+ * ggml's rotate_pairs as the compiler contracts it: {@code x0*cos - x1*sin} and {@code x0*sin + x1*cos} each fuse
+ * their first product into an FMA.
  */
 final class Rope {
     private final RopeType type;
@@ -20,7 +22,7 @@ final class Rope {
         this.type = c.architecture().ropeType;
         this.ropeDims = c.ropeDims();
         this.headDim = c.headDim();
-        this.thetaScale = (float) Math.pow(c.ropeTheta(), -2.0 / ropeDims);
+        this.thetaScale = (float) Math.pow(c.ropeTheta(), -2.0f / ropeDims); // powf(freq_base, -2.0f/n_dims)
         this.freqScale = c.ropeFreqScale();
         this.freqFactors = freqFactors;
     }
@@ -46,8 +48,8 @@ final class Rope {
                 int a = type == RopeType.NORMAL ? base + 2 * i : base + i;
                 int b = type == RopeType.NORMAL ? a + 1 : a + half;
                 float x0 = x[a], x1 = x[b];
-                x[a] = x0 * cos[i] - x1 * sin[i];
-                x[b] = x0 * sin[i] + x1 * cos[i];
+                x[a] = Math.fma(x0, cos[i], -(x1 * sin[i]));
+                x[b] = Math.fma(x0, sin[i], x1 * cos[i]);
             }
         }
     }

@@ -117,7 +117,14 @@ class WeightMatrixTest {
         m.w().matMul(xs, 5, many);
         for (int v = 0; v < 5; v++) {
             m.w().matVec(xs, v * cols, out, 0);
-            for (int r = 0; r < rows; r++) assertThat(many[v * rows + r]).isEqualTo(out[r]);
+            float[] xv = Arrays.copyOfRange(xs, v * cols, (v + 1) * cols);
+            double[] exp = ActivationReference.matVec(type, m.data(), rows, cols, xv);
+            double[] mag = ActivationReference.magnitudes(type, m.data(), rows, cols, xv);
+            for (int r = 0; r < rows; r++) {
+                assertThat(Math.abs(many[v * rows + r] - exp[r])).as("batch row %d", r).isLessThanOrEqualTo(1e-5 * mag[r]);
+                // F32 batches take llamafile's tinyBLAS order (rows % 4 == 0, cols % 16 == 0); the others vec_dot's
+                if (type != GgmlType.F32) assertThat(many[v * rows + r]).isEqualTo(out[r]);
+            }
         }
     }
 
@@ -146,12 +153,6 @@ class WeightMatrixTest {
         Kernel[] kernels = {
             new Kernel(GgmlType.F32, F32::dotVector, F32::dotScalar, true),
             new Kernel(GgmlType.F16, F16::dotVector, F16::dotScalar, true),
-            new Kernel(GgmlType.BF16, BF16::dotVector, BF16::dotScalar, true),
-            new Kernel(GgmlType.Q8_0, Q8_0::dotVector, Q8_0::dotScalar, true),
-            new Kernel(GgmlType.Q4_0, Q4_0::dotVector, Q4_0::dotScalar, true),
-            new Kernel(GgmlType.Q4_1, Q4_1::dotVector, Q4_1::dotScalar, false),
-            new Kernel(GgmlType.Q5_0, Q5_0::dotVector, Q5_0::dotScalar, false),
-            new Kernel(GgmlType.Q5_1, Q5_1::dotVector, Q5_1::dotScalar, false),
             new Kernel(GgmlType.Q2_K, Q2_K::dotVector, Q2_K::dotScalar, false),
             new Kernel(GgmlType.Q3_K, Q3_K::dotVector, Q3_K::dotScalar, false),
             new Kernel(GgmlType.Q4_K, Q4_K::dotVector, Q4_K::dotScalar, false),

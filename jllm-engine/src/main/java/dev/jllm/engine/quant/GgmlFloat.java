@@ -1,0 +1,121 @@
+package dev.jllm.engine.quant;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * Float arithmetic in the exact order ggml-cpu's x86 AVX-512 build performs it, so that jllm's results are
+ * bit-identical to llama.cpp's wherever the next step quantizes them (a one-ulp difference can move an activation
+ * across an int8 rounding boundary). ggml's 16-lane {@code __m512} accumulators are emulated with pairs of 8-lane
+ * vectors: every operation is lane-wise, so only the lane assignment and the reduction trees matter.
+ */
+public final class GgmlFloat {
+    private GgmlFloat() {}
+
+    /** Eight float lanes, ggml's {@code __m256}. */
+    static final VectorSpecies<Float> F8 = FloatVector.SPECIES_256;
+
+    /** {@code hsum_float_8}: (v[i] + v[i+4]) for i < 4, then (s0 + s2) + (s1 + s3). */
+    static float hsum8(FloatVector v) {
+        float s0 = v.lane(0) + v.lane(4), s1 = v.lane(1) + v.lane(5), s2 = v.lane(2) + v.lane(6), s3 = v.lane(3) + v.lane(7);
+        return (s0 + s2) + (s1 + s3);
+    }
+
+    /** {@link #hsum8} of lanes {@code a[o .. o+8)}. */
+    static float hsum8(float[] a, int o) {
+        float s0 = a[o] + a[o + 4], s1 = a[o + 1] + a[o + 5], s2 = a[o + 2] + a[o + 6], s3 = a[o + 3] + a[o + 7];
+        return (s0 + s2) + (s1 + s3);
+    }
+
+    /**
+     * {@code _mm512_reduce_add_ps} of the 16 lanes {@code a[o + i * stride]}: lanes i and i+8 added, then
+     * {@link #hsum8}.
+     */
+    public static float reduce16(float[] a, int o, int stride) {
+        float s0 = a[o] + a[o + 8 * stride], s4 = a[o + 4 * stride] + a[o + 12 * stride];
+        float s1 = a[o + stride] + a[o + 9 * stride], s5 = a[o + 5 * stride] + a[o + 13 * stride];
+        float s2 = a[o + 2 * stride] + a[o + 10 * stride], s6 = a[o + 6 * stride] + a[o + 14 * stride];
+        float s3 = a[o + 3 * stride] + a[o + 11 * stride], s7 = a[o + 7 * stride] + a[o + 15 * stride];
+        return ((s0 + s4) + (s2 + s6)) + ((s1 + s5) + (s3 + s7));
+    }
+
+    /** {@code _mm512_reduce_add_ps} of the 16 lanes lo ++ hi: the halves added lane-wise, then {@link #hsum8}. */
+    static float reduce16(FloatVector lo, FloatVector hi) {
+        return hsum8(lo.add(hi));
+    }
+
+    /**
+     * {@code ggml_vec_dot_f32} (AVX-512: four 16-lane FMA accumulators over steps of 64, reduced pairwise, then the
+     * scalar leftovers as an FMA chain, which is what the compiler makes of {@code sumf += x[i]*y[i]}).
+     */
+    public static float dot(float[] x, int xo, float[] y, int yo, int n) {
+        int np = n & ~63;
+        float sum = 0;
+        if (np > 0) {
+            FloatVector[] acc = new FloatVector[8];
+            java.util.Arrays.fill(acc, FloatVector.zero(F8));
+            for (int i = 0; i < np; i += 64) {
+                for (int j = 0; j < 8; j++) {
+                    FloatVector a = FloatVector.fromArray(F8, x, xo + i + 8 * j);
+                    acc[j] = a.fma(FloatVector.fromArray(F8, y, yo + i + 8 * j), acc[j]);
+                }
+            }
+            // sum[0] += sum[2], sum[1] += sum[3], sum[0] += sum[1] (each 16 lanes = two 8-lane halves)
+            FloatVector lo = acc[0].add(acc[4]).add(acc[2].add(acc[6]));
+            FloatVector hi = acc[1].add(acc[5]).add(acc[3].add(acc[7]));
+            sum = reduce16(lo, hi);
+        }
+        for (int i = np; i < n; i++) sum = Math.fma(x[xo + i], y[yo + i], sum);
+        return sum;
+    }
+
+    /**
+     * The dot product of llamafile's tinyBLAS for F32 ({@code tinyBLAS<16, __m512, ...>::gemm_bloc}): one 16-lane FMA
+     * accumulator over steps of 16, then {@code _mm512_reduce_add_ps}. n must be a multiple of 16.
+     */
+    public static float dotTiled16(float[] x, int xo, float[] y, int yo, int n) {
+        FloatVector lo = FloatVector.zero(F8), hi = FloatVector.zero(F8);
+        for (int i = 0; i < n; i += 16) {
+            lo = FloatVector.fromArray(F8, x, xo + i).fma(FloatVector.fromArray(F8, y, yo + i), lo);
+            hi = FloatVector.fromArray(F8, x, xo + i + 8).fma(FloatVector.fromArray(F8, y, yo + i + 8), hi);
+        }
+        return reduce16(lo, hi);
+    }
+
+    /**
+     * {@code ggml_v_expf}, AVX-512 variant, for one lane: ARM's optimized-routines polynomial with the final scaling
+     * by {@code _mm512_scalef_ps} (one rounding), and 0 or infinity where |n| > 192.
+     */
+    public static float expf(float x) {
+        final float r = 0x1.8p23f;
+        float z = Math.fma(x, 0x1.715476p+0f, r);
+        float n = z - r;
+        float b = Math.fma(-n, 0x1.7f7d1cp-20f, Math.fma(-n, 0x1.62e4p-1f, x));
+        if (Math.abs(n) > 192) return n <= 0 ? 0f : Float.POSITIVE_INFINITY;
+        float u = b * b;
+        float j = Math.fma(Math.fma(Math.fma(0x1.0e4020p-7f, b, 0x1.573e2ep-5f), u, Math.fma(0x1.555e66p-3f, b, 0x1.fffdb6p-2f)),
+                u, Math.fma(0x1.ffffecp-1f, b, 1.0f));
+        // scalef: j * 2^n rounded once; exact in double, then one rounding to float (subnormals included)
+        return (float) ((double) j * Math.scalb(1.0, (int) n));
+    }
+
+    /** {@code ggml_v_silu}: x / (1 + v_expf(0 - x)). */
+    public static float silu(float x) {
+        return x / (1f + expf(0f - x));
+    }
+
+    /** {@code ggml_silu_f32}, the scalar tail: x / (1 + expf(-x)) with libm's (correctly rounded) expf. */
+    public static float siluScalar(float x) {
+        return x / (1f + (float) Math.exp(-x));
+    }
+
+    /**
+     * {@code ggml_vec_swiglu_f32}: y[i] = silu(x[i]) * g[i]; groups of 16 take the vector silu, the rest the scalar
+     * one.
+     */
+    public static void swiglu(float[] x, float[] g, float[] y, int offset, int n) {
+        int vectorEnd = n & ~15;
+        for (int i = 0; i < vectorEnd; i++) y[offset + i] = silu(x[offset + i]) * g[offset + i];
+        for (int i = vectorEnd; i < n; i++) y[offset + i] = siluScalar(x[offset + i]) * g[offset + i];
+    }
+}
