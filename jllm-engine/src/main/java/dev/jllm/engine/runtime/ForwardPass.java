@@ -5,6 +5,7 @@ import dev.jllm.engine.model.Model;
 import dev.jllm.engine.model.ModelConfig;
 import dev.jllm.engine.model.ModelWeights;
 import dev.jllm.engine.quant.GgmlFloat;
+import dev.jllm.engine.quant.LibmFloat;
 import dev.jllm.engine.quant.WeightMatrix;
 
 /**
@@ -175,7 +176,7 @@ public final class ForwardPass {
     /**
      * ggml_vec_soft_max_f32 over a row of {@code cells} scores of which only [first, last] are unmasked: groups of 16
      * take ggml_v_expf and add their lane sum (_mm512_reduce_add_ps) to a double, a tail past the last full group
-     * takes libm's expf; then every probability is multiplied by (float) (1 / sum). Masked entries are exp(-inf) = 0.
+     * takes glibc's expf; then every probability is multiplied by (float) (1 / sum). Masked entries are exp(-inf) = 0.
      */
     private static void softmax(float[] row, int first, int last, int cells, float max, float[] lanes) {
         int vectorEnd = cells & ~15;
@@ -190,7 +191,7 @@ public final class ForwardPass {
                 sum += GgmlFloat.reduce16(lanes, 0, 1);
             } else {
                 for (int p = Math.max(g, first); p <= Math.min(last, g + 15); p++) {
-                    float e = (float) Math.exp(row[p] - max);
+                    float e = LibmFloat.expf(row[p] - max);
                     row[p] = e;
                     sum += e;
                 }
@@ -217,7 +218,7 @@ public final class ForwardPass {
 
     /**
      * KQV for one token as ggml_vec_dot_f32 computes it over the {@code cells}-long row: position p goes to lane
-     * p % 16 of accumulator (p / 16) % 4 while p is below the last multiple of 64, the rest to a scalar FMA chain.
+     * p % 16 of accumulator (p / 16) % 4 while p is below the last multiple of 64, the rest is added in order.
      */
     private void weightedValuesVecDot(float[] vc, float[] probs, int last, int cells, int kvDim, int kvOff, int headDim, float[] acc, int outOff) {
         int np = cells & ~63;
@@ -229,9 +230,14 @@ public final class ForwardPass {
         }
         // sum[0] += sum[2]; sum[1] += sum[3]; sum[0] += sum[1]; into the first 16 accumulator lanes
         for (int i = 0; i < 16 * headDim; i++) acc[i] = (acc[i] + acc[32 * headDim + i]) + (acc[16 * headDim + i] + acc[48 * headDim + i]);
+        // leftovers in order (ggml_vec_dot_f32), over the whole row: positions past the last one add 0 * 0
+        int fma = GgmlFloat.leftoverFmaStart(np, cells);
         for (int d = 0; d < headDim; d++) {
             float sum = GgmlFloat.reduce16(acc, d, headDim);
-            for (int p = np; p <= last; p++) sum = Math.fma(vc[p * kvDim + kvOff + d], probs[p], sum);
+            for (int p = np; p <= last; p++) {
+                float product = vc[p * kvDim + kvOff + d] * probs[p];
+                sum = p < fma ? sum + product : Math.fma(vc[p * kvDim + kvOff + d], probs[p], sum);
+            }
             att[outOff + d] = sum;
         }
     }
