@@ -46,12 +46,13 @@ public final class GgmlFloat {
 
     /**
      * Where the FMA tail of {@code ggml_vec_dot_f32}'s leftover loop ({@code sumf += x[i]*y[i]} for i in [np, n))
-     * starts. GCC vectorizes that loop as an in-order reduction: the products of 8- and then 4-element chunks come
-     * from vector multiplies (rounded) and are added one by one; only the last (n - np) % 4 go through the scalar
-     * loop, which it contracts to FMAs.
+     * starts. GCC vectorizes that loop as an in-order reduction with 512-bit vectors and a 256-bit epilogue: the
+     * products of 16- and then 8-element chunks come from vector multiplies (rounded) and are added one by one; only
+     * the last (n - np) % 8 go through the scalar loop, which it contracts to FMAs. (With 256-bit vectors and a
+     * 128-bit epilogue it would be % 4; stories260K's 172-wide rows tell the reference build used the former.)
      */
     public static int leftoverFmaStart(int np, int n) {
-        return n - ((n - np) & 3);
+        return n - ((n - np) & 7);
     }
 
     /**
