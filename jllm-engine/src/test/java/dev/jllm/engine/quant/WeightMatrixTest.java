@@ -33,15 +33,6 @@ class WeightMatrixTest {
         return new Matrix(WeightMatrix.of("test." + type, type, rows, cols, data), data, values);
     }
 
-    /**
-     * Relative error a dot product may add to the exact product of what it sees (in units of Σ|w·x|): float rounding,
-     * except for F16, whose products ggml accumulates in F16 lanes (AVX512-FP16): one F16 rounding per step of 128
-     * values and per reduction level.
-     */
-    private static double accumulationError(GgmlType type, int cols) {
-        return type == GgmlType.F16 ? (cols / 128 + 8) * 0x1p-11 : 1e-5;
-    }
-
     private static float[] gaussian(int n, long seed) {
         Random r = new Random(seed);
         float[] x = new float[n];
@@ -61,7 +52,7 @@ class WeightMatrixTest {
         double[] scale = ActivationReference.magnitudes(type, m.data(), ROWS, COLS, xs);
         for (int r = 0; r < ROWS; r++) {
             assertThat(Math.abs(out[2 + r] - expected[r])).as("row %d: %s vs %s", r, out[2 + r], expected[r])
-                    .isLessThanOrEqualTo(accumulationError(type, COLS) * scale[r]);
+                    .isLessThanOrEqualTo(ActivationReference.accumulationError(type, COLS) * scale[r]);
         }
         assertThat(new float[] {out[0], out[1]}).as("outputs before outOffset").containsExactly(0f, 0f);
     }
@@ -149,7 +140,7 @@ class WeightMatrixTest {
                 double[] scale = ActivationReference.magnitudes(type, m.data(), 5, cols, x);
                 for (int r = 0; r < 5; r++) {
                     assertThat(Math.abs(out[r] - expected[r])).as("%s cols %d row %d", type, cols, r)
-                            .isLessThanOrEqualTo(accumulationError(type, cols) * scale[r] + 1e-30);
+                            .isLessThanOrEqualTo(ActivationReference.accumulationError(type, cols) * scale[r] + 1e-30);
                 }
             }
         }
