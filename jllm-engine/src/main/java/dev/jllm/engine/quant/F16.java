@@ -2,10 +2,13 @@ package dev.jllm.engine.quant;
 
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteOrder;
+import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.LongVector;
 import jdk.incubator.vector.ShortVector;
+import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
 
 /** ggml's F16: little-endian IEEE half floats. Dot products read activations rounded to F16 (ggml's vec_dot_type). */
 public final class F16 {
@@ -21,8 +24,10 @@ public final class F16 {
     }
 
     /**
-     * Σ w·x over F16 weights and F16-rounded activations in {@code ggml_vec_dot_f16}'s order (AVX-512: four 16-lane
-     * FMA accumulators over steps of 64, reduced pairwise into a double, leftovers added in double).
+     * Σ w·x over F16 weights and F16-rounded activations as {@code ggml_vec_dot_f16} computes it on the AVX512-FP16
+     * CPUs llama.cpp's reference outputs come from: four accumulators of 32 half-precision lanes over steps of 128
+     * ({@code __m512h}, {@code _mm512_fmadd_ph}), reduced pairwise and then by {@code _mm512_reduce_add_ph}, every
+     * operation rounding to F16; the leftovers past the last multiple of 128 are added in double.
      */
     static float dot(MemorySegment w, long offset, Activations x, int xElement, int count) {
         return Simd.ENABLED ? dotVector(w, offset, x, xElement, count) : dotScalar(w, offset, x, xElement, count);
@@ -38,33 +43,92 @@ public final class F16 {
 
     static float dotScalar(MemorySegment w, long offset, Activations x, int xElement, int count) {
         float[] v = x.values;
-        int np = count & ~63;
-        float[] lanes = new float[64];
-        for (int i = 0; i < np; i++) lanes[i & 63] = Math.fma(LittleEndian.f16(w, offset + 2L * i), v[xElement + i], lanes[i & 63]);
-        for (int l = 0; l < 16; l++) lanes[l] = (lanes[l] + lanes[32 + l]) + (lanes[16 + l] + lanes[48 + l]);
-        double sum = np > 0 ? GgmlFloat.reduce16(lanes, 0, 1) : 0;
-        for (int i = np; i < count; i++) sum += LittleEndian.f16(w, offset + 2L * i) * v[xElement + i];
-        return (float) sum;
+        int np = count & ~127;
+        double sum = 0;
+        if (np > 0) {
+            double[] acc = new double[128]; // accumulator j, lane l at 32 * j + l
+            for (int i = 0; i < np; i += 128) {
+                for (int k = 0; k < 128; k++) {
+                    float product = LittleEndian.f16(w, offset + 2L * (i + k)) * v[xElement + i + k]; // exact: 11 x 11 bits
+                    acc[k] = roundToHalf(product + acc[k]);
+                }
+            }
+            sum = reduceHalves(acc);
+        }
+        return leftovers(w, offset, v, xElement, np, count, sum);
     }
 
     static float dotVector(MemorySegment w, long offset, Activations x, int xElement, int count) {
         float[] v = x.values;
-        int np = count & ~63;
+        int np = count & ~127;
         double sum = 0;
         if (np > 0) {
-            FloatVector[] acc = new FloatVector[8];
-            java.util.Arrays.fill(acc, FloatVector.zero(GgmlFloat.F8));
-            for (int i = 0; i < np; i += 64) {
-                for (int j = 0; j < 8; j++) {
-                    ShortVector half = ShortVector.fromMemorySegment(ShortVector.SPECIES_128, w, offset + 2L * (i + 8 * j), ByteOrder.LITTLE_ENDIAN);
-                    IntVector bits = ((IntVector) half.convertShape(VectorOperators.S2I, IntVector.SPECIES_256, 0)).and(0xFFFF);
-                    acc[j] = Simd.halfToFloat(bits).fma(FloatVector.fromArray(GgmlFloat.F8, v, xElement + i + 8 * j), acc[j]);
+            int doubles = D.length();
+            DoubleVector[] acc = new DoubleVector[128 / doubles];
+            java.util.Arrays.fill(acc, DoubleVector.zero(D));
+            for (int i = 0; i < np; i += 128) {
+                for (int k = 0; k < 128; k += Simd.LANES) {
+                    ShortVector half = ShortVector.fromMemorySegment(Simd.S, w, offset + 2L * (i + k), ByteOrder.LITTLE_ENDIAN);
+                    FloatVector product = Simd.halfToFloat(Simd.widenUnsigned(half)).mul(FloatVector.fromArray(Simd.F, v, xElement + i + k));
+                    for (int part = 0; part < Simd.LANES / doubles; part++) {
+                        int a = k / doubles + part;
+                        acc[a] = roundToHalf(((DoubleVector) product.convertShape(VectorOperators.F2D, D, part)).add(acc[a]));
+                    }
                 }
             }
-            FloatVector lo = acc[0].add(acc[4]).add(acc[2].add(acc[6]));
-            FloatVector hi = acc[1].add(acc[5]).add(acc[3].add(acc[7]));
-            sum = GgmlFloat.reduce16(lo, hi);
+            double[] lanes = new double[128];
+            for (int a = 0; a < acc.length; a++) acc[a].intoArray(lanes, a * doubles);
+            sum = reduceHalves(lanes);
         }
+        return leftovers(w, offset, v, xElement, np, count, sum);
+    }
+
+    private static final VectorSpecies<Double> D = DoubleVector.SPECIES_PREFERRED;
+    private static final long HALF_QUANTUM_MIN = 1023 - 24; // biased exponent of the smallest half step, 2^-24
+
+    /**
+     * Rounds a double to the nearest half-precision value (ties to even), as a double. The sum of two F16 values or
+     * of an F16 value and a product of two is exact in double wherever the rounding can tell, so this is the F16
+     * operation's single rounding.
+     */
+    static double roundToHalf(double d) {
+        long exponent = (Double.doubleToRawLongBits(d) >>> 52) & 0x7FF;
+        if (exponent >= 1023 + 16) return Double.isNaN(d) ? d : Math.copySign(Double.POSITIVE_INFINITY, d);
+        // adding 1.5 * 2^52 steps rounds to a multiple of the step: 2^(e - 10), at least 2^-24
+        long step = Math.max(exponent - 10, HALF_QUANTUM_MIN);
+        double magic = Double.longBitsToDouble(((step + 52) << 52) | (1L << 51));
+        double r = (d + magic) - magic;
+        return Math.abs(r) > 65504 ? Math.copySign(Double.POSITIVE_INFINITY, d) : r;
+    }
+
+    /** {@link #roundToHalf(double)} lane-wise. */
+    static DoubleVector roundToHalf(DoubleVector d) {
+        LongVector exponent = d.reinterpretAsLongs().lanewise(VectorOperators.LSHR, 52).and(0x7FF);
+        LongVector step = exponent.sub(10).max(HALF_QUANTUM_MIN).min(1023 + 16);
+        DoubleVector magic = step.add(52).lanewise(VectorOperators.LSHL, 52).or(1L << 51).reinterpretAsDoubles();
+        DoubleVector r = d.add(magic).sub(magic);
+        VectorMask<Double> overflow = r.abs().compare(VectorOperators.GT, 65504);
+        DoubleVector infinity = DoubleVector.broadcast(D, Double.POSITIVE_INFINITY);
+        return r.blend(infinity.blend(infinity.neg(), d.compare(VectorOperators.LT, 0)), overflow);
+    }
+
+    /**
+     * The end of ggml_vec_dot_f16's F16 path: sum[0] += sum[2], sum[1] += sum[3], sum[0] += sum[1] lane-wise, then
+     * _mm512_reduce_add_ph (lanes l and l + 16 added, then l and l + 8, ... down to one), each addition rounded to F16.
+     */
+    private static double reduceHalves(double[] acc) {
+        for (int l = 0; l < 32; l++) {
+            double a = roundToHalf(acc[l] + acc[64 + l]), b = roundToHalf(acc[32 + l] + acc[96 + l]);
+            acc[l] = roundToHalf(a + b);
+        }
+        for (int width = 16; width >= 1; width >>= 1) {
+            for (int l = 0; l < width; l++) acc[l] = roundToHalf(acc[l] + acc[l + width]);
+        }
+        return acc[0];
+    }
+
+    /** ggml_vec_dot_f16's leftover loop: float products added in double. */
+    private static float leftovers(MemorySegment w, long offset, float[] v, int xElement, int np, int count, double sum) {
         for (int i = np; i < count; i++) sum += LittleEndian.f16(w, offset + 2L * i) * v[xElement + i];
         return (float) sum;
     }

@@ -44,8 +44,7 @@ public final class F32 {
         for (int i = 0; i < np; i++) lanes[i & 63] = Math.fma(LittleEndian.f32(w, offset + 4L * i), v[xElement + i], lanes[i & 63]);
         for (int l = 0; l < 16; l++) lanes[l] = (lanes[l] + lanes[32 + l]) + (lanes[16 + l] + lanes[48 + l]);
         float sum = np > 0 ? GgmlFloat.reduce16(lanes, 0, 1) : 0f;
-        for (int i = np; i < count; i++) sum = Math.fma(LittleEndian.f32(w, offset + 4L * i), v[xElement + i], sum);
-        return sum;
+        return leftovers(w, offset, v, xElement, np, count, sum);
     }
 
     static float dotVector(MemorySegment w, long offset, Activations x, int xElement, int count) {
@@ -64,7 +63,14 @@ public final class F32 {
             FloatVector hi = acc[1].add(acc[5]).add(acc[3].add(acc[7]));
             sum = GgmlFloat.reduce16(lo, hi);
         }
-        for (int i = np; i < count; i++) sum = Math.fma(LittleEndian.f32(w, offset + 4L * i), v[xElement + i], sum);
+        return leftovers(w, offset, v, xElement, np, count, sum);
+    }
+
+    /** ggml_vec_dot_f32's leftover loop over [np, count) (see {@link GgmlFloat#leftoverFmaStart}). */
+    private static float leftovers(MemorySegment w, long offset, float[] v, int xElement, int np, int count, float sum) {
+        int fma = GgmlFloat.leftoverFmaStart(np, count);
+        for (int i = np; i < fma; i++) sum += LittleEndian.f32(w, offset + 4L * i) * v[xElement + i];
+        for (int i = fma; i < count; i++) sum = Math.fma(LittleEndian.f32(w, offset + 4L * i), v[xElement + i], sum);
         return sum;
     }
 

@@ -45,8 +45,19 @@ public final class GgmlFloat {
     }
 
     /**
+     * Where the FMA tail of {@code ggml_vec_dot_f32}'s leftover loop ({@code sumf += x[i]*y[i]} for i in [np, n))
+     * starts. GCC vectorizes that loop as an in-order reduction with 512-bit vectors and a 256-bit epilogue: the
+     * products of 16- and then 8-element chunks come from vector multiplies (rounded) and are added one by one; only
+     * the last (n - np) % 8 go through the scalar loop, which it contracts to FMAs. (With 256-bit vectors and a
+     * 128-bit epilogue it would be % 4; stories260K's 172-wide rows tell the reference build used the former.)
+     */
+    public static int leftoverFmaStart(int np, int n) {
+        return n - ((n - np) & 7);
+    }
+
+    /**
      * {@code ggml_vec_dot_f32} (AVX-512: four 16-lane FMA accumulators over steps of 64, reduced pairwise, then the
-     * scalar leftovers as an FMA chain, which is what the compiler makes of {@code sumf += x[i]*y[i]}).
+     * leftovers added in order, see {@link #leftoverFmaStart}).
      */
     public static float dot(float[] x, int xo, float[] y, int yo, int n) {
         int np = n & ~63;
@@ -65,7 +76,9 @@ public final class GgmlFloat {
             FloatVector hi = acc[1].add(acc[5]).add(acc[3].add(acc[7]));
             sum = reduce16(lo, hi);
         }
-        for (int i = np; i < n; i++) sum = Math.fma(x[xo + i], y[yo + i], sum);
+        int fma = leftoverFmaStart(np, n);
+        for (int i = np; i < fma; i++) sum += x[xo + i] * y[yo + i];
+        for (int i = fma; i < n; i++) sum = Math.fma(x[xo + i], y[yo + i], sum);
         return sum;
     }
 
@@ -104,9 +117,9 @@ public final class GgmlFloat {
         return x / (1f + expf(0f - x));
     }
 
-    /** {@code ggml_silu_f32}, the scalar tail: x / (1 + expf(-x)) with libm's (correctly rounded) expf. */
+    /** {@code ggml_silu_f32}, the scalar tail: x / (1 + expf(-x)) with glibc's expf. */
     public static float siluScalar(float x) {
-        return x / (1f + (float) Math.exp(-x));
+        return x / (1f + LibmFloat.expf(-x));
     }
 
     /**

@@ -128,11 +128,12 @@ public final class ForwardPass {
 
     /**
      * The number of cache cells llama.cpp's attention runs over (llama_kv_cache::get_n_kv): the used cells padded to
-     * a multiple of 256, at most the cache size. Cells past the used ones are masked and hold zeros, so they add
-     * nothing, but the row length decides how ggml's kernels group the real positions into vector lanes.
+     * a multiple of 256, at most the cache size, which llama_context pads to a multiple of 256 too. Cells past the used
+     * ones are masked and add nothing, but the row length decides how ggml's kernels group the real positions into
+     * vector lanes.
      */
-    private int attentionCells(int used) {
-        return Math.min(cache.capacity(), Math.max(256, (used + 255) / 256 * 256));
+    private static int attentionCells(int used) {
+        return Math.max(256, (used + 255) / 256 * 256);
     }
 
     /**
@@ -144,8 +145,8 @@ public final class ForwardPass {
         int heads = c.heads(), headDim = c.headDim(), kvDim = c.kvDim(), group = c.heads() / c.kvHeads();
         int window = c.slidingWindow();
         int cells = attentionCells(pos0 + n);
-        // llamafile_sgemm takes batches of at least 2 tokens when k % 16 == 0 and m % 4 == 0
-        boolean tinyBlas = n >= 2 && cells % 16 == 0 && headDim % 4 == 0;
+        // llamafile_sgemm takes batches of at least 2 tokens when k % 16 == 0 (k = cells) and m % 4 == 0
+        boolean tinyBlas = n >= 2 && headDim % 4 == 0;
         Parallel.forRange(n * heads, 1, (start, end) -> {
             float[] probs = new float[cells];
             float[] lanes = new float[16];
@@ -164,37 +165,29 @@ public final class ForwardPass {
                     probs[p] = s;
                     if (s > max) max = s;
                 }
-                softmax(probs, first, pos, cells, max, lanes);
+                softmax(probs, first, pos, max, lanes);
                 int outOff = t * c.qDim() + h * headDim;
                 if (tinyBlas) weightedValuesTiled(vc, probs, pos, kvDim, kvOff, headDim, acc, outOff);
-                else weightedValuesVecDot(vc, probs, pos, cells, kvDim, kvOff, headDim, acc, outOff);
+                else weightedValuesVecDot(vc, probs, pos, kvDim, kvOff, headDim, acc, outOff);
             }
         });
     }
 
     /**
-     * ggml_vec_soft_max_f32 over a row of {@code cells} scores of which only [first, last] are unmasked: groups of 16
-     * take ggml_v_expf and add their lane sum (_mm512_reduce_add_ps) to a double, a tail past the last full group
-     * takes libm's expf; then every probability is multiplied by (float) (1 / sum). Masked entries are exp(-inf) = 0.
+     * ggml_vec_soft_max_f32 over a row of scores of which only [first, last] are unmasked: groups of 16 take
+     * ggml_v_expf and add their lane sum (_mm512_reduce_add_ps) to a double; then every probability is multiplied by
+     * (float) (1 / sum). Masked entries are exp(-inf) = 0. The row is a multiple of 256 long, so every group is full.
      */
-    private static void softmax(float[] row, int first, int last, int cells, float max, float[] lanes) {
-        int vectorEnd = cells & ~15;
+    private static void softmax(float[] row, int first, int last, float max, float[] lanes) {
         double sum = 0;
         for (int g = first & ~15; g <= last; g += 16) {
-            if (g + 16 <= vectorEnd) {
-                for (int i = 0; i < 16; i++) {
-                    int p = g + i;
-                    lanes[i] = p >= first && p <= last ? GgmlFloat.expf(row[p] - max) : 0f;
-                    if (p >= first && p <= last) row[p] = lanes[i];
-                }
-                sum += GgmlFloat.reduce16(lanes, 0, 1);
-            } else {
-                for (int p = Math.max(g, first); p <= Math.min(last, g + 15); p++) {
-                    float e = (float) Math.exp(row[p] - max);
-                    row[p] = e;
-                    sum += e;
-                }
+            for (int i = 0; i < 16; i++) {
+                int p = g + i;
+                boolean unmasked = p >= first && p <= last;
+                lanes[i] = unmasked ? GgmlFloat.expf(row[p] - max) : 0f;
+                if (unmasked) row[p] = lanes[i];
             }
+            sum += GgmlFloat.reduce16(lanes, 0, 1);
         }
         float scale = (float) (1.0 / sum);
         java.util.Arrays.fill(row, 0, first, 0f);
@@ -216,24 +209,19 @@ public final class ForwardPass {
     }
 
     /**
-     * KQV for one token as ggml_vec_dot_f32 computes it over the {@code cells}-long row: position p goes to lane
-     * p % 16 of accumulator (p / 16) % 4 while p is below the last multiple of 64, the rest to a scalar FMA chain.
+     * KQV for one token as ggml_vec_dot_f32 computes it over the cell row, a multiple of 64 long (no leftovers):
+     * position p goes to lane p % 16 of accumulator (p / 16) % 4.
      */
-    private void weightedValuesVecDot(float[] vc, float[] probs, int last, int cells, int kvDim, int kvOff, int headDim, float[] acc, int outOff) {
-        int np = cells & ~63;
+    private void weightedValuesVecDot(float[] vc, float[] probs, int last, int kvDim, int kvOff, int headDim, float[] acc, int outOff) {
         java.util.Arrays.fill(acc, 0, 64 * headDim, 0f);
-        for (int p = 0; p <= Math.min(last, np - 1); p++) {
+        for (int p = 0; p <= last; p++) {
             float w = probs[p];
             int a = (p & 63) * headDim, v = p * kvDim + kvOff;
             for (int d = 0; d < headDim; d++) acc[a + d] = Math.fma(vc[v + d], w, acc[a + d]);
         }
         // sum[0] += sum[2]; sum[1] += sum[3]; sum[0] += sum[1]; into the first 16 accumulator lanes
         for (int i = 0; i < 16 * headDim; i++) acc[i] = (acc[i] + acc[32 * headDim + i]) + (acc[16 * headDim + i] + acc[48 * headDim + i]);
-        for (int d = 0; d < headDim; d++) {
-            float sum = GgmlFloat.reduce16(acc, d, headDim);
-            for (int p = np; p <= last; p++) sum = Math.fma(vc[p * kvDim + kvOff + d], probs[p], sum);
-            att[outOff + d] = sum;
-        }
+        for (int d = 0; d < headDim; d++) att[outOff + d] = GgmlFloat.reduce16(acc, d, headDim);
     }
 
     private float[] computeLogits() {

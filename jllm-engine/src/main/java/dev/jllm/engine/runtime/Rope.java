@@ -2,11 +2,13 @@ package dev.jllm.engine.runtime;
 
 import dev.jllm.engine.model.Architecture.RopeType;
 import dev.jllm.engine.model.ModelConfig;
+import dev.jllm.engine.quant.LibmFloat;
 
 /**
  * Rotary position embeddings, computed the way ggml's rope does (ggml_rope_cache_init): the angle of pair i at
  * position p is {@code p * theta_scale^i / freq_factor[i] * freq_scale} with {@code theta_scale = base^(-2/n_dims)},
- * the power built by repeated float multiplication, so that jllm lands on ggml's exact angles. The rotation is
+ * the power built by repeated float multiplication, so that jllm lands on ggml's exact angles, and their cosines and
+ * sines as glibc's cosf and sinf compute them ({@link LibmFloat}). The rotation is
  * ggml's rotate_pairs as the compiler contracts it: {@code x0*cos - x1*sin} and {@code x0*sin + x1*cos} each fuse
  * their first product into an FMA.
  */
@@ -33,8 +35,8 @@ final class Rope {
         for (int i = 0; i < ropeDims / 2; i++) {
             float ff = freqFactors != null ? freqFactors[i] : 1f;
             float t = freqScale * (theta / ff);
-            cos[i] = (float) Math.cos(t);
-            sin[i] = (float) Math.sin(t);
+            cos[i] = LibmFloat.cosf(t); // rope_yarn: cosf/sinf from glibc, which are not correctly rounded
+            sin[i] = LibmFloat.sinf(t);
             theta *= thetaScale;
         }
     }

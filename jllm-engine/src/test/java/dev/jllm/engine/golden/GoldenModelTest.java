@@ -10,6 +10,7 @@ import dev.jllm.engine.runtime.KvCache;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Set;
 import java.util.stream.IntStream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -24,6 +25,17 @@ class GoldenModelTest {
 
     static List<GoldenFile> goldenModels() {
         return GoldenFile.withGeneration();
+    }
+
+    /**
+     * The golden files whose logits jllm reproduces bit for bit: every kernel their models use follows ggml-cpu's
+     * operation order on the reference machine (AVX-512, AVX512-FP16, glibc's libm).
+     */
+    static List<GoldenFile> bitIdenticalModels() {
+        Set<String> exact = Set.of("stories260K.json", "synthetic-tiny-f32.json", "synthetic-tiny-q8_0.json", "synthetic-micro-f32.json",
+                "synthetic-micro-f16.json", "synthetic-micro-bf16.json", "synthetic-micro-q4_1.json", "synthetic-micro-q5_0.json",
+                "synthetic-micro-q5_1.json");
+        return goldenModels().stream().filter(g -> exact.contains(g.name())).toList();
     }
 
     private static double tolerance(Model m) {
@@ -74,6 +86,21 @@ class GoldenModelTest {
                     if (e.get(1).asDouble() > twentieth + 2 * slack) {
                         assertThat(ours).as("%s top-20 for '%s'", golden, c.path("prompt").asText()).contains(id);
                     }
+                }
+            }
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("bitIdenticalModels")
+    void lastPositionLogitsAreBitIdenticalToLlamaCpp(GoldenFile golden) {
+        try (Model model = Model.load(golden.model())) {
+            for (JsonNode c : golden.json().path("logits")) {
+                ForwardPass fp = new ForwardPass(model, new KvCache(model.config(), 512), 512);
+                float[] logits = fp.forward(ints(c.path("prompt_ids")), 0);
+                JsonNode ref = c.path("logits");
+                for (int i = 0; i < logits.length; i++) {
+                    assertThat(logits[i]).as("%s '%s' logit %d", golden, c.path("prompt").asText(), i).isEqualTo((float) ref.get(i).asDouble());
                 }
             }
         }

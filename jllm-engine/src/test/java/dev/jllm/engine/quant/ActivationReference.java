@@ -54,6 +54,15 @@ final class ActivationReference {
         return out;
     }
 
+    /**
+     * Relative error a dot product may add to the exact product of what it sees (in units of Σ|w·x|): float rounding,
+     * except for F16, whose products ggml accumulates in F16 lanes (AVX512-FP16): one F16 rounding per step of 128
+     * values and per reduction level.
+     */
+    static double accumulationError(GgmlType type, int cols) {
+        return type == GgmlType.F16 ? (cols / 128 + 8) * 0x1p-11 : 1e-5;
+    }
+
     /** Σ |w|·|x| per row (x as the dot product sees it): the scale rounding errors of a dot product are measured against. */
     static double[] magnitudes(GgmlType type, MemorySegment data, int rows, int cols, float[] x) {
         WeightMatrix w = WeightMatrix.of("reference", type, rows, cols, data);
