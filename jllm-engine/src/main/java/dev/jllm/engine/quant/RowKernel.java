@@ -10,10 +10,22 @@ import java.lang.foreign.MemorySegment;
  * a batch of 2 or more tokens when the row length is a multiple of {@code batchMultiple} and the row count a multiple
  * of 4.
  */
-record RowKernel(GgmlType dotType, Dequantizer dequantizer, Dot dot, Dot batchDot, int batchMultiple) {
+record RowKernel(GgmlType dotType, Dequantizer dequantizer, Dot dot, Dot batchDot, int batchMultiple, DecodedRow.Decoder rowDecoder) {
+
+    RowKernel(GgmlType dotType, Dequantizer dequantizer, Dot dot, Dot batchDot, int batchMultiple) {
+        this(dotType, dequantizer, dot, batchDot, batchMultiple, null);
+    }
 
     RowKernel(GgmlType dotType, Dequantizer dequantizer, Dot dot) {
-        this(dotType, dequantizer, dot, dot, 1);
+        this(dotType, dequantizer, dot, dot, 1, null);
+    }
+
+    /**
+     * A 32-value block type whose batches the vector kernels run four activation vectors at a time over a row decoded
+     * once ({@link BlockLanesVector#multiply4}); {@code dot} gives the same bits, so batch and single products agree.
+     */
+    RowKernel(GgmlType dotType, Dequantizer dequantizer, Dot dot, DecodedRow.Decoder rowDecoder) {
+        this(dotType, dequantizer, dot, dot, 1, rowDecoder);
     }
 
     @FunctionalInterface
@@ -33,11 +45,11 @@ record RowKernel(GgmlType dotType, Dequantizer dequantizer, Dot dot, Dot batchDo
             case F32 -> new RowKernel(GgmlType.F32, F32::dequantize, F32::dot, F32::dotTiled, 16);
             case F16 -> new RowKernel(GgmlType.F16, F16::dequantize, F16::dot, F16::dotTiled, 16);
             case BF16 -> new RowKernel(GgmlType.BF16, BF16::dequantize, BF16::dot, BF16::dotTiled, 32);
-            case Q8_0 -> new RowKernel(GgmlType.Q8_0, Q8_0::dequantize, Q8_0::dot);
-            case Q4_0 -> new RowKernel(GgmlType.Q8_0, Q4_0::dequantize, Q4_0::dot);
-            case Q5_0 -> new RowKernel(GgmlType.Q8_0, Q5_0::dequantize, Q5_0::dot);
-            case Q4_1 -> new RowKernel(GgmlType.Q8_1, Q4_1::dequantize, Q4_1::dot);
-            case Q5_1 -> new RowKernel(GgmlType.Q8_1, Q5_1::dequantize, Q5_1::dot);
+            case Q8_0 -> new RowKernel(GgmlType.Q8_0, Q8_0::dequantize, Q8_0::dot, Q8_0::decode);
+            case Q4_0 -> new RowKernel(GgmlType.Q8_0, Q4_0::dequantize, Q4_0::dot, Q4_0::decode);
+            case Q5_0 -> new RowKernel(GgmlType.Q8_0, Q5_0::dequantize, Q5_0::dot, Q5_0::decode);
+            case Q4_1 -> new RowKernel(GgmlType.Q8_1, Q4_1::dequantize, Q4_1::dot, Q4_1::decode);
+            case Q5_1 -> new RowKernel(GgmlType.Q8_1, Q5_1::dequantize, Q5_1::dot, Q5_1::decode);
             case Q2_K -> new RowKernel(GgmlType.Q8_K, Q2_K::dequantize, Q2_K::dot);
             case Q3_K -> new RowKernel(GgmlType.Q8_K, Q3_K::dequantize, Q3_K::dot);
             case Q4_K -> new RowKernel(GgmlType.Q8_K, Q4_K::dequantize, Q4_K::dot);

@@ -24,6 +24,8 @@ public final class WeightMatrix {
     private static final int CONVERSION_VALUES = 16 * 1024;
     /** Rows whose weights stay in cache while matMul runs every vector over them. */
     private static final int ROW_TILE = 16;
+    /** Activation values (as floats) whose vectors matMulDecodedRows keeps in cache while it runs over the rows. */
+    private static final int ACTIVATION_TILE_VALUES = 64 * 1024;
 
     private final String name;
     private final GgmlType type;
@@ -143,6 +145,10 @@ public final class WeightMatrix {
         Parallel.forRange(n, Math.max(1, CONVERSION_VALUES / cols), (start, end) -> {
             for (int v = start; v < end; v++) a.set(v, x, v * cols);
         });
+        if (Simd.ENABLED && kernel.rowDecoder() != null && n >= 4) {
+            matMulDecodedRows(a, n, out);
+            return;
+        }
         boolean batch = n >= 2 && cols % kernel.batchMultiple() == 0 && rows % 4 == 0;
         RowKernel.Dot dot = batch ? kernel.batchDot() : kernel.dot();
         Parallel.forRange(rows, Math.max(ROW_TILE, rowsPerChunk()), (start, end) -> {
@@ -152,6 +158,29 @@ public final class WeightMatrix {
                     int xElement = v * cols;
                     int o = v * rows;
                     for (int r = tile; r < tileEnd; r++) out[o + r] = dot.dot(data, r * rowBytes, a, xElement, cols);
+                }
+            }
+        });
+    }
+
+    /**
+     * matMul for the 32-value block types: each row is decoded once per tile of vectors (whose activations stay in
+     * cache across rows) and multiplied with four vectors at a time. A last group of fewer than four vectors
+     * overlaps the one before it; those outputs are computed twice, with the same bits.
+     */
+    private void matMulDecodedRows(Activations a, int n, float[] out) {
+        DecodedRow.Decoder decoder = kernel.rowDecoder();
+        int vectorTile = Math.max(4, (ACTIVATION_TILE_VALUES / cols) & ~3);
+        Parallel.forRange(rows, rowsPerChunk(), (start, end) -> {
+            DecodedRow row = DecodedRow.forThread(cols);
+            for (int tile = 0; tile < n; tile += vectorTile) {
+                int tileEnd = Math.min(n, tile + vectorTile);
+                for (int r = start; r < end; r++) {
+                    decoder.decode(data, r * rowBytes, cols, row);
+                    for (int v = tile; v < tileEnd; v += 4) {
+                        int first = Math.min(v, n - 4);
+                        BlockLanesVector.multiply4(row, cols, a, first * cols, out, first * rows + r, rows);
+                    }
                 }
             }
         });

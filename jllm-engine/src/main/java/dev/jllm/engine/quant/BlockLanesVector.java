@@ -1,0 +1,124 @@
+package dev.jllm.engine.quant;
+
+import java.lang.foreign.MemorySegment;
+import java.nio.ByteOrder;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShuffle;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * {@link BlockLanes}' order with the Vector API, bit for bit. A block's 32 weight values are "packed": int lane t of
+ * eight holds values 4t .. 4t+3 as signed bytes 0 .. 3. Byte k of every lane, as floats, times the activation quants
+ * 4t+k (kept in that transposed order, {@link Activations#quantLanes}) summed over k by FMA gives each lane's integer
+ * sum exactly (every partial sum is an integer below 2^24), so one more FMA with the block scale and the final
+ * {@link GgmlFloat#hsum8} do exactly BlockLanes' float operations.
+ */
+final class BlockLanesVector {
+    private BlockLanesVector() {}
+
+    static final VectorSpecies<Float> F8 = GgmlFloat.F8;
+    static final VectorSpecies<Integer> I8 = IntVector.SPECIES_256;
+    private static final VectorSpecies<Integer> I4 = IntVector.SPECIES_128;
+    /** Lanes 0..3 and 4..7 both get the four words of a 16-byte load. */
+    private static final VectorShuffle<Integer> BOTH_HALVES = VectorShuffle.fromValues(I8, 0, 1, 2, 3, 0, 1, 2, 3);
+    /** Lanes 0..3 take the low nibbles (values 0..15), lanes 4..7 the high ones (values 16..31). */
+    private static final IntVector NIBBLE_SHIFT = IntVector.fromArray(I8, new int[] {0, 0, 0, 0, 4, 4, 4, 4}, 0);
+    /** Lane t takes bits 4t .. 4t+3 of a 32-bit word of fifth bits. */
+    private static final IntVector FIFTH_BIT_SHIFT = IntVector.fromArray(I8, new int[] {0, 4, 8, 12, 16, 20, 24, 28}, 0);
+    /** Multiplying a 4-bit number by this puts its bit i at bit 4 of byte i (no two partial products overlap). */
+    private static final int SPREAD_TO_BIT_4 = 0x00204081 << 4;
+
+    /** The quants of a block of 16 nibble bytes at {@code o} (value j in byte j's low nibble, j + 16 in its high nibble), packed. */
+    static IntVector nibbles(MemorySegment w, long o) {
+        IntVector words = IntVector.fromMemorySegment(I4, w, o, ByteOrder.LITTLE_ENDIAN).reinterpretShape(I8, 0).reinterpretAsInts();
+        return words.rearrange(BOTH_HALVES).lanewise(VectorOperators.LSHR, NIBBLE_SHIFT).and(0x0F0F0F0F);
+    }
+
+    /** {@link #nibbles} with bit j of {@code qh} added as bit 4 of value j (Q5_0, Q5_1). */
+    static IntVector nibblesWithFifthBits(MemorySegment w, long o, int qh) {
+        IntVector fifth = IntVector.broadcast(I8, qh).lanewise(VectorOperators.LSHR, FIFTH_BIT_SHIFT).and(0xF).mul(SPREAD_TO_BIT_4);
+        return nibbles(w, o).or(fifth.and(0x10101010));
+    }
+
+    /** 32 signed bytes at {@code o}, packed (Q8_0). */
+    static IntVector bytes(MemorySegment w, long o) {
+        return IntVector.fromMemorySegment(I8, w, o, ByteOrder.LITTLE_ENDIAN);
+    }
+
+    /** Every packed value minus {@code offset}, as signed bytes (the values must stay within -128 .. 127). */
+    static IntVector minus(IntVector packed, int offset) {
+        return packed.reinterpretAsBytes().sub((byte) offset).reinterpretAsInts();
+    }
+
+    /** Byte k of every lane, sign-extended, as floats. */
+    static FloatVector value(IntVector packed, int k) {
+        IntVector v = k == 3 ? packed : packed.lanewise(VectorOperators.LSHL, 24 - 8 * k);
+        return (FloatVector) v.lanewise(VectorOperators.ASHR, 24).convert(VectorOperators.I2F, 0);
+    }
+
+    /** The lane sums Σ_k value(k) · x[32-value block at xo, transposed]: exact integers. */
+    static FloatVector laneSums(IntVector packed, float[] xLanes, int xo) {
+        FloatVector q = value(packed, 0).mul(FloatVector.fromArray(F8, xLanes, xo));
+        q = value(packed, 1).fma(FloatVector.fromArray(F8, xLanes, xo + 8), q);
+        q = value(packed, 2).fma(FloatVector.fromArray(F8, xLanes, xo + 16), q);
+        return value(packed, 3).fma(FloatVector.fromArray(F8, xLanes, xo + 24), q);
+    }
+
+    /** BlockLanes.add: acc[t] = fma(scale, lane sum t, acc[t]). */
+    static FloatVector add(IntVector packed, float[] xLanes, int xo, float scale, FloatVector acc) {
+        return laneSums(packed, xLanes, xo).fma(FloatVector.broadcast(F8, scale), acc);
+    }
+
+    /** Stores the packed values as floats in the transposed order of {@link Activations#quantLanes}. */
+    static void store(IntVector packed, float[] dst, int o) {
+        value(packed, 0).intoArray(dst, o);
+        value(packed, 1).intoArray(dst, o + 8);
+        value(packed, 2).intoArray(dst, o + 16);
+        value(packed, 3).intoArray(dst, o + 24);
+    }
+
+    /**
+     * One decoded row times the four activation vectors that start at elements {@code xElement}, {@code xElement +
+     * cols}, ... : {@code out[o + i * outStride]} = the BlockLanes dot product with vector i, plus the min terms
+     * (FMA chain of row mins times Q8_1 block sums, added after the lane sum) when the row has mins.
+     */
+    static void multiply4(DecodedRow row, int cols, Activations x, int xElement, float[] out, int o, int outStride) {
+        float[] w = row.values, d = row.scales, m = row.mins;
+        boolean hasMins = row.hasMins;
+        float[] xl = x.quantLanes, xs = x.scales, xsum = x.blockSums;
+        int blocks = cols / BlockLanes.BLOCK_SIZE;
+        int xb0 = xElement / BlockLanes.BLOCK_SIZE, xb1 = xb0 + blocks, xb2 = xb1 + blocks, xb3 = xb2 + blocks;
+        FloatVector a0 = FloatVector.zero(F8), a1 = a0, a2 = a0, a3 = a0;
+        float m0 = 0, m1 = 0, m2 = 0, m3 = 0;
+        for (int b = 0; b < blocks; b++) {
+            int wi = BlockLanes.BLOCK_SIZE * b;
+            FloatVector w0 = FloatVector.fromArray(F8, w, wi), w1 = FloatVector.fromArray(F8, w, wi + 8);
+            FloatVector w2 = FloatVector.fromArray(F8, w, wi + 16), w3 = FloatVector.fromArray(F8, w, wi + 24);
+            float dw = d[b];
+            int xi = xElement + wi;
+            a0 = sums(w0, w1, w2, w3, xl, xi).fma(FloatVector.broadcast(F8, dw * xs[xb0 + b]), a0);
+            a1 = sums(w0, w1, w2, w3, xl, xi + cols).fma(FloatVector.broadcast(F8, dw * xs[xb1 + b]), a1);
+            a2 = sums(w0, w1, w2, w3, xl, xi + 2 * cols).fma(FloatVector.broadcast(F8, dw * xs[xb2 + b]), a2);
+            a3 = sums(w0, w1, w2, w3, xl, xi + 3 * cols).fma(FloatVector.broadcast(F8, dw * xs[xb3 + b]), a3);
+            if (hasMins) {
+                m0 = Math.fma(m[b], xsum[xb0 + b], m0);
+                m1 = Math.fma(m[b], xsum[xb1 + b], m1);
+                m2 = Math.fma(m[b], xsum[xb2 + b], m2);
+                m3 = Math.fma(m[b], xsum[xb3 + b], m3);
+            }
+        }
+        out[o] = hasMins ? GgmlFloat.hsum8(a0) + m0 : GgmlFloat.hsum8(a0);
+        out[o + outStride] = hasMins ? GgmlFloat.hsum8(a1) + m1 : GgmlFloat.hsum8(a1);
+        out[o + 2 * outStride] = hasMins ? GgmlFloat.hsum8(a2) + m2 : GgmlFloat.hsum8(a2);
+        out[o + 3 * outStride] = hasMins ? GgmlFloat.hsum8(a3) + m3 : GgmlFloat.hsum8(a3);
+    }
+
+    private static FloatVector sums(FloatVector w0, FloatVector w1, FloatVector w2, FloatVector w3, float[] xl, int xi) {
+        FloatVector q = w0.mul(FloatVector.fromArray(F8, xl, xi));
+        q = w1.fma(FloatVector.fromArray(F8, xl, xi + 8), q);
+        q = w2.fma(FloatVector.fromArray(F8, xl, xi + 16), q);
+        return w3.fma(FloatVector.fromArray(F8, xl, xi + 24), q);
+    }
+}

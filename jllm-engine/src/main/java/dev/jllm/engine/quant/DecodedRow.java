@@ -1,0 +1,34 @@
+package dev.jllm.engine.quant;
+
+import java.lang.foreign.MemorySegment;
+
+/**
+ * One weight row of a 32-value block type decoded once for several activation vectors: the values as floats in the
+ * transposed block order of {@link Activations#quantLanes}, one scale per block, and for types with a minimum
+ * (Q4_1, Q5_1) one minimum per block. Buffers are per thread and reused.
+ */
+final class DecodedRow {
+    private static final ThreadLocal<DecodedRow> PER_THREAD = ThreadLocal.withInitial(DecodedRow::new);
+
+    float[] values = new float[0];
+    float[] scales = new float[0];
+    float[] mins = new float[0];
+    boolean hasMins;
+
+    /** This thread's row, sized for {@code cols} values. */
+    static DecodedRow forThread(int cols) {
+        DecodedRow row = PER_THREAD.get();
+        if (row.values.length < cols) {
+            row.values = new float[cols];
+            row.scales = new float[cols / BlockLanes.BLOCK_SIZE];
+            row.mins = new float[cols / BlockLanes.BLOCK_SIZE];
+        }
+        return row;
+    }
+
+    /** Decodes {@code count} values of a stored row into a {@link DecodedRow}. */
+    @FunctionalInterface
+    interface Decoder {
+        void decode(MemorySegment w, long offset, int count, DecodedRow into);
+    }
+}
