@@ -16,10 +16,11 @@ final class Activations {
     /** Q8_0, Q8_1, Q8_K: the quants. */
     byte[] quants = new byte[0];
     /**
-     * Q8_0, Q8_1, for the vector kernels ({@link BlockLanesVector}): the quants as floats, each block of 32
-     * transposed so that quant 4t + k of a block sits at 8k + t.
+     * Q8_0, Q8_1, for the vector kernels ({@link BlockLanesVector}): the quants as shorts, each block of 32 in the
+     * order of {@link BlockLanesVector#evens} then {@link BlockLanesVector#odds}: quants 4t, 4t + 2 at 2t, 2t + 1,
+     * and quants 4t + 1, 4t + 3 at 16 + 2t, 16 + 2t + 1.
      */
-    float[] quantLanes = new float[0];
+    short[] quantPairs = new short[0];
     /** Q8_0, Q8_1, Q8_K: one scale d per block (Q8_0 and Q8_1 hold the fp16-rounded value). */
     float[] scales = new float[0];
     /** Q8_1: one s = d * sum(quants) per block, fp16-rounded. */
@@ -58,7 +59,7 @@ final class Activations {
             }
             default -> {
                 if (quants.length < n) quants = new byte[n];
-                if (Simd.ENABLED && (type == GgmlType.Q8_0 || type == GgmlType.Q8_1) && quantLanes.length < n) quantLanes = new float[n];
+                if (Simd.ENABLED && (type == GgmlType.Q8_0 || type == GgmlType.Q8_1) && quantPairs.length < n) quantPairs = new short[n];
                 int blocks = n / type.blockSize;
                 if (scales.length < blocks) scales = new float[blocks];
                 if (type == GgmlType.Q8_1 && blockSums.length < blocks) blockSums = new float[blocks];
@@ -80,23 +81,26 @@ final class Activations {
             }
             case Q8_0 -> {
                 Q8_0.quantizeForDot(x, offset, cols, quants, base, scales, base / Q8_0.BLOCK_SIZE);
-                transposeBlocks(base);
+                pairBlocks(base);
             }
             case Q8_1 -> {
                 Q8_1.quantizeForDot(x, offset, cols, quants, base, scales, blockSums, base / Q8_1.BLOCK_SIZE);
-                transposeBlocks(base);
+                pairBlocks(base);
             }
             case Q8_K -> Q8_K.quantizeForDot(x, offset, cols, quants, base, scales, groupSums, base / Q8_K.BLOCK_SIZE);
             default -> throw new IllegalStateException(type.name());
         }
     }
 
-    /** Fills {@link #quantLanes} for the vector from element {@code base}. */
-    private void transposeBlocks(int base) {
+    /** Fills {@link #quantPairs} for the vector from element {@code base}. */
+    private void pairBlocks(int base) {
         if (!Simd.ENABLED) return;
         for (int b = base; b < base + cols; b += BlockLanes.BLOCK_SIZE) {
             for (int t = 0; t < 8; t++) {
-                for (int k = 0; k < 4; k++) quantLanes[b + 8 * k + t] = quants[b + 4 * t + k];
+                quantPairs[b + 2 * t] = quants[b + 4 * t];
+                quantPairs[b + 2 * t + 1] = quants[b + 4 * t + 2];
+                quantPairs[b + 16 + 2 * t] = quants[b + 4 * t + 1];
+                quantPairs[b + 16 + 2 * t + 1] = quants[b + 4 * t + 3];
             }
         }
     }

@@ -4,16 +4,17 @@ import java.lang.foreign.MemorySegment;
 import java.nio.ByteOrder;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.ShortVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
  * {@link BlockLanes}' order with the Vector API, bit for bit. A block's 32 weight values are "packed": int lane t of
- * eight holds values 4t .. 4t+3 as signed bytes 0 .. 3. Byte k of every lane, as floats, times the activation quants
- * 4t+k (kept in that transposed order, {@link Activations#quantLanes}) summed over k by FMA gives each lane's integer
- * sum exactly (every partial sum is an integer below 2^24), so one more FMA with the block scale and the final
- * {@link GgmlFloat#hsum8} do exactly BlockLanes' float operations.
+ * eight holds values 4t .. 4t+3 as signed bytes 0 .. 3. The lane's integer sum Σ_k value(4t + k) · x(4t + k) is
+ * computed exactly with 16-bit products (the activation quants are kept paired to match, {@link
+ * Activations#quantPairs}), so converting it to float, one FMA with the block scale and the final {@link
+ * GgmlFloat#hsum8} do exactly BlockLanes' float operations.
  */
 final class BlockLanesVector {
     private BlockLanesVector() {}
@@ -21,6 +22,7 @@ final class BlockLanesVector {
     static final VectorSpecies<Float> F8 = GgmlFloat.F8;
     static final VectorSpecies<Integer> I8 = IntVector.SPECIES_256;
     private static final VectorSpecies<Integer> I4 = IntVector.SPECIES_128;
+    private static final VectorSpecies<Short> S16 = ShortVector.SPECIES_256;
     /** Lanes 0..3 and 4..7 both get the four words of a 16-byte load. */
     private static final VectorShuffle<Integer> BOTH_HALVES = VectorShuffle.fromValues(I8, 0, 1, 2, 3, 0, 1, 2, 3);
     /** Lanes 0..3 take the low nibbles (values 0..15), lanes 4..7 the high ones (values 16..31). */
@@ -52,31 +54,38 @@ final class BlockLanesVector {
         return packed.reinterpretAsBytes().sub((byte) offset).reinterpretAsInts();
     }
 
-    /** Byte k of every lane, sign-extended, as floats. */
-    static FloatVector value(IntVector packed, int k) {
-        IntVector v = k == 3 ? packed : packed.lanewise(VectorOperators.LSHL, 24 - 8 * k);
-        return (FloatVector) v.lanewise(VectorOperators.ASHR, 24).convert(VectorOperators.I2F, 0);
+    /** Bytes 0 and 2 of every packed lane, sign-extended: short lane 2t holds value 4t, lane 2t + 1 value 4t + 2. */
+    static ShortVector evens(IntVector packed) {
+        return packed.reinterpretAsShorts().lanewise(VectorOperators.LSHL, 8).lanewise(VectorOperators.ASHR, 8);
     }
 
-    /** The lane sums Σ_k value(k) · x[32-value block at xo, transposed]: exact integers. */
-    static FloatVector laneSums(IntVector packed, float[] xLanes, int xo) {
-        FloatVector q = value(packed, 0).mul(FloatVector.fromArray(F8, xLanes, xo));
-        q = value(packed, 1).fma(FloatVector.fromArray(F8, xLanes, xo + 8), q);
-        q = value(packed, 2).fma(FloatVector.fromArray(F8, xLanes, xo + 16), q);
-        return value(packed, 3).fma(FloatVector.fromArray(F8, xLanes, xo + 24), q);
+    /** Bytes 1 and 3 of every packed lane, sign-extended: short lane 2t holds value 4t + 1, lane 2t + 1 value 4t + 3. */
+    static ShortVector odds(IntVector packed) {
+        return packed.reinterpretAsShorts().lanewise(VectorOperators.ASHR, 8);
     }
 
-    /** BlockLanes.add: acc[t] = fma(scale, lane sum t, acc[t]). */
-    static FloatVector add(IntVector packed, float[] xLanes, int xo, float scale, FloatVector acc) {
-        return laneSums(packed, xLanes, xo).fma(FloatVector.broadcast(F8, scale), acc);
+    /**
+     * The eight lane sums Σ_k value(4t + k) · x(4t + k), exact: the 16-bit products of evens and odds with the
+     * activation pairs from {@code xi} (each sum of two products fits 16 bits: |value| <= 128, |x| <= 127), then the
+     * two halves of every int lane added. {@code wide} when the lane sum itself may not fit 16 bits (8-bit weights);
+     * otherwise the halves are added by one shift-add (the low half's carry cancels in the arithmetic shift).
+     */
+    static IntVector laneSums(ShortVector evens, ShortVector odds, short[] xPairs, int xi, boolean wide) {
+        ShortVector products = evens.mul(ShortVector.fromArray(S16, xPairs, xi)).add(odds.mul(ShortVector.fromArray(S16, xPairs, xi + 16)));
+        IntVector pairs = products.reinterpretAsInts();
+        if (wide) return pairs.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16).add(pairs.lanewise(VectorOperators.ASHR, 16));
+        return pairs.add(pairs.lanewise(VectorOperators.LSHL, 16)).lanewise(VectorOperators.ASHR, 16);
     }
 
-    /** Stores the packed values as floats in the transposed order of {@link Activations#quantLanes}. */
-    static void store(IntVector packed, float[] dst, int o) {
-        value(packed, 0).intoArray(dst, o);
-        value(packed, 1).intoArray(dst, o + 8);
-        value(packed, 2).intoArray(dst, o + 16);
-        value(packed, 3).intoArray(dst, o + 24);
+    /** BlockLanes.add: acc[t] = fma(scale, lane sum t, acc[t]) for one packed block and the activation pairs from {@code xi}. */
+    static FloatVector add(IntVector packed, short[] xPairs, int xi, float scale, FloatVector acc, boolean wide) {
+        return toFloats(laneSums(evens(packed), odds(packed), xPairs, xi, wide)).fma(FloatVector.broadcast(F8, scale), acc);
+    }
+
+    /** Stores a packed block's evens then odds (the order of {@link Activations#quantPairs}). */
+    static void store(IntVector packed, short[] dst, int o) {
+        evens(packed).intoArray(dst, o);
+        odds(packed).intoArray(dst, o + 16);
     }
 
     /**
@@ -85,23 +94,24 @@ final class BlockLanesVector {
      * (FMA chain of row mins times Q8_1 block sums, added after the lane sum) when the row has mins.
      */
     static void multiply4(DecodedRow row, int cols, Activations x, int xElement, float[] out, int o, int outStride) {
-        float[] w = row.values, d = row.scales, m = row.mins;
-        boolean hasMins = row.hasMins;
-        float[] xl = x.quantLanes, xs = x.scales, xsum = x.blockSums;
+        short[] w = row.values;
+        float[] d = row.scales, m = row.mins;
+        boolean hasMins = row.hasMins, wide = row.wideSums;
+        short[] xp = x.quantPairs;
+        float[] xs = x.scales, xsum = x.blockSums;
         int blocks = cols / BlockLanes.BLOCK_SIZE;
         int xb0 = xElement / BlockLanes.BLOCK_SIZE, xb1 = xb0 + blocks, xb2 = xb1 + blocks, xb3 = xb2 + blocks;
         FloatVector a0 = FloatVector.zero(F8), a1 = a0, a2 = a0, a3 = a0;
         float m0 = 0, m1 = 0, m2 = 0, m3 = 0;
         for (int b = 0; b < blocks; b++) {
             int wi = BlockLanes.BLOCK_SIZE * b;
-            FloatVector w0 = FloatVector.fromArray(F8, w, wi), w1 = FloatVector.fromArray(F8, w, wi + 8);
-            FloatVector w2 = FloatVector.fromArray(F8, w, wi + 16), w3 = FloatVector.fromArray(F8, w, wi + 24);
+            ShortVector evens = ShortVector.fromArray(S16, w, wi), odds = ShortVector.fromArray(S16, w, wi + 16);
             float dw = d[b];
             int xi = xElement + wi;
-            a0 = sums(w0, w1, w2, w3, xl, xi).fma(FloatVector.broadcast(F8, dw * xs[xb0 + b]), a0);
-            a1 = sums(w0, w1, w2, w3, xl, xi + cols).fma(FloatVector.broadcast(F8, dw * xs[xb1 + b]), a1);
-            a2 = sums(w0, w1, w2, w3, xl, xi + 2 * cols).fma(FloatVector.broadcast(F8, dw * xs[xb2 + b]), a2);
-            a3 = sums(w0, w1, w2, w3, xl, xi + 3 * cols).fma(FloatVector.broadcast(F8, dw * xs[xb3 + b]), a3);
+            a0 = toFloats(laneSums(evens, odds, xp, xi, wide)).fma(FloatVector.broadcast(F8, dw * xs[xb0 + b]), a0);
+            a1 = toFloats(laneSums(evens, odds, xp, xi + cols, wide)).fma(FloatVector.broadcast(F8, dw * xs[xb1 + b]), a1);
+            a2 = toFloats(laneSums(evens, odds, xp, xi + 2 * cols, wide)).fma(FloatVector.broadcast(F8, dw * xs[xb2 + b]), a2);
+            a3 = toFloats(laneSums(evens, odds, xp, xi + 3 * cols, wide)).fma(FloatVector.broadcast(F8, dw * xs[xb3 + b]), a3);
             if (hasMins) {
                 m0 = Math.fma(m[b], xsum[xb0 + b], m0);
                 m1 = Math.fma(m[b], xsum[xb1 + b], m1);
@@ -115,10 +125,8 @@ final class BlockLanesVector {
         out[o + 3 * outStride] = hasMins ? GgmlFloat.hsum8(a3) + m3 : GgmlFloat.hsum8(a3);
     }
 
-    private static FloatVector sums(FloatVector w0, FloatVector w1, FloatVector w2, FloatVector w3, float[] xl, int xi) {
-        FloatVector q = w0.mul(FloatVector.fromArray(F8, xl, xi));
-        q = w1.fma(FloatVector.fromArray(F8, xl, xi + 8), q);
-        q = w2.fma(FloatVector.fromArray(F8, xl, xi + 16), q);
-        return w3.fma(FloatVector.fromArray(F8, xl, xi + 24), q);
+    /** Ints to floats (exact: lane sums stay far below 2^24). */
+    private static FloatVector toFloats(IntVector v) {
+        return (FloatVector) v.convert(VectorOperators.I2F, 0);
     }
 }

@@ -74,7 +74,7 @@ public final class Q4_0 {
         for (int b = 0; b < count / BLOCK_SIZE; b++) {
             long o = offset + (long) b * BLOCK_BYTES;
             IntVector q = BlockLanesVector.minus(BlockLanesVector.nibbles(w, o + 2), 8);
-            acc = BlockLanesVector.add(q, x.quantLanes, xElement + b * BLOCK_SIZE, f16(w, o) * x.scales[xBlock + b], acc);
+            acc = BlockLanesVector.add(q, x.quantPairs, xElement + b * BLOCK_SIZE, f16(w, o) * x.scales[xBlock + b], acc, false);
         }
         return GgmlFloat.hsum8(acc);
     }
@@ -82,6 +82,7 @@ public final class Q4_0 {
     /** Decodes a row for {@link BlockLanesVector#multiply4}. */
     static void decode(MemorySegment w, long offset, int count, DecodedRow row) {
         row.hasMins = false;
+        row.wideSums = false;
         for (int b = 0; b < count / BLOCK_SIZE; b++) {
             long o = offset + (long) b * BLOCK_BYTES;
             BlockLanesVector.store(BlockLanesVector.minus(BlockLanesVector.nibbles(w, o + 2), 8), row.values, b * BLOCK_SIZE);

@@ -77,7 +77,7 @@ public final class Q5_0 {
         for (int b = 0; b < count / BLOCK_SIZE; b++) {
             long o = offset + (long) b * BLOCK_BYTES;
             IntVector q = BlockLanesVector.minus(BlockLanesVector.nibblesWithFifthBits(w, o + 6, i32(w, o + 2)), 16);
-            acc = BlockLanesVector.add(q, x.quantLanes, xElement + b * BLOCK_SIZE, f16(w, o) * x.scales[xBlock + b], acc);
+            acc = BlockLanesVector.add(q, x.quantPairs, xElement + b * BLOCK_SIZE, f16(w, o) * x.scales[xBlock + b], acc, false);
         }
         return GgmlFloat.hsum8(acc);
     }
@@ -85,6 +85,7 @@ public final class Q5_0 {
     /** Decodes a row for {@link BlockLanesVector#multiply4}. */
     static void decode(MemorySegment w, long offset, int count, DecodedRow row) {
         row.hasMins = false;
+        row.wideSums = false;
         for (int b = 0; b < count / BLOCK_SIZE; b++) {
             long o = offset + (long) b * BLOCK_BYTES;
             IntVector q = BlockLanesVector.minus(BlockLanesVector.nibblesWithFifthBits(w, o + 6, i32(w, o + 2)), 16);

@@ -82,7 +82,7 @@ public final class Q5_1 {
             long o = offset + (long) b * BLOCK_BYTES;
             minTerms = Math.fma(f16(w, o + 2), x.blockSums[xBlock + b], minTerms);
             IntVector q = BlockLanesVector.nibblesWithFifthBits(w, o + 8, i32(w, o + 4));
-            acc = BlockLanesVector.add(q, x.quantLanes, xElement + b * BLOCK_SIZE, f16(w, o) * x.scales[xBlock + b], acc);
+            acc = BlockLanesVector.add(q, x.quantPairs, xElement + b * BLOCK_SIZE, f16(w, o) * x.scales[xBlock + b], acc, false);
         }
         return GgmlFloat.hsum8(acc) + minTerms;
     }
@@ -90,6 +90,7 @@ public final class Q5_1 {
     /** Decodes a row for {@link BlockLanesVector#multiply4}. */
     static void decode(MemorySegment w, long offset, int count, DecodedRow row) {
         row.hasMins = true;
+        row.wideSums = false;
         for (int b = 0; b < count / BLOCK_SIZE; b++) {
             long o = offset + (long) b * BLOCK_BYTES;
             BlockLanesVector.store(BlockLanesVector.nibblesWithFifthBits(w, o + 8, i32(w, o + 4)), row.values, b * BLOCK_SIZE);

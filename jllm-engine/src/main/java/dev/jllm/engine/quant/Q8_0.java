@@ -73,7 +73,7 @@ public final class Q8_0 {
         for (int b = 0; b < count / BLOCK_SIZE; b++) {
             long o = offset + (long) b * BLOCK_BYTES;
             IntVector q = BlockLanesVector.bytes(w, o + 2);
-            acc = BlockLanesVector.add(q, x.quantLanes, xElement + b * BLOCK_SIZE, f16(w, o) * x.scales[xBlock + b], acc);
+            acc = BlockLanesVector.add(q, x.quantPairs, xElement + b * BLOCK_SIZE, f16(w, o) * x.scales[xBlock + b], acc, true);
         }
         return GgmlFloat.hsum8(acc);
     }
@@ -81,6 +81,7 @@ public final class Q8_0 {
     /** Decodes a row for {@link BlockLanesVector#multiply4}. */
     static void decode(MemorySegment w, long offset, int count, DecodedRow row) {
         row.hasMins = false;
+        row.wideSums = true;
         for (int b = 0; b < count / BLOCK_SIZE; b++) {
             long o = offset + (long) b * BLOCK_BYTES;
             BlockLanesVector.store(BlockLanesVector.bytes(w, o + 2), row.values, b * BLOCK_SIZE);
