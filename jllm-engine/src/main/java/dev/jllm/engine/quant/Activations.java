@@ -13,6 +13,11 @@ final class Activations {
     final GgmlType type;
     /** F32, F16, BF16: the values after rounding to the type. */
     float[] values = new float[0];
+    /**
+     * BF16 with an even number of values per vector, for the vector kernels: values 2j and 2j + 1 as the low and
+     * high half of int j, bfloat16 bits (how the weights are stored).
+     */
+    int[] bf16Pairs = new int[0];
     /** Q8_0, Q8_1, Q8_K: the quants. */
     byte[] quants = new byte[0];
     /**
@@ -56,6 +61,7 @@ final class Activations {
         switch (type) {
             case F32, F16, BF16 -> {
                 if (values.length < n) values = new float[n];
+                if (hasBf16Pairs() && bf16Pairs.length < n / 2) bf16Pairs = new int[n / 2];
             }
             default -> {
                 if (quants.length < n) quants = new byte[n];
@@ -78,6 +84,12 @@ final class Activations {
             }
             case BF16 -> {
                 for (int i = 0; i < cols; i++) values[base + i] = BFloat16.round(x[offset + i]);
+                if (hasBf16Pairs()) {
+                    for (int i = 0; i < cols; i += 2) {
+                        int low = BFloat16.fromFloat(x[offset + i]) & 0xFFFF;
+                        bf16Pairs[(base + i) / 2] = low | BFloat16.fromFloat(x[offset + i + 1]) << 16;
+                    }
+                }
             }
             case Q8_0 -> {
                 Q8_0.quantizeForDot(x, offset, cols, quants, base, scales, base / Q8_0.BLOCK_SIZE);
@@ -90,6 +102,11 @@ final class Activations {
             case Q8_K -> Q8_K.quantizeForDot(x, offset, cols, quants, base, scales, groupSums, base / Q8_K.BLOCK_SIZE);
             default -> throw new IllegalStateException(type.name());
         }
+    }
+
+    /** Whether {@link #bf16Pairs} is kept. */
+    boolean hasBf16Pairs() {
+        return Simd.ENABLED && type == GgmlType.BF16 && cols % 2 == 0;
     }
 
     /** Fills {@link #quantPairs} for the vector from element {@code base}. */

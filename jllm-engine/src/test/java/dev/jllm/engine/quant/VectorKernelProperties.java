@@ -55,6 +55,46 @@ class VectorKernelProperties {
         check(GgmlType.Q8_0, Q8_0::dotScalar, Q8_0::dotScalar, s);
     }
 
+    @Property(tries = 40)
+    void q2_K(@ForAll("shapes") Shape s) {
+        check(GgmlType.Q2_K, Q2_K::dotScalar, Q2_K::dotScalar, s);
+    }
+
+    @Property(tries = 40)
+    void q3_K(@ForAll("shapes") Shape s) {
+        check(GgmlType.Q3_K, Q3_K::dotScalar, Q3_K::dotScalar, s);
+    }
+
+    @Property(tries = 40)
+    void q4_K(@ForAll("shapes") Shape s) {
+        check(GgmlType.Q4_K, Q4_K::dotScalar, Q4_K::dotScalar, s);
+    }
+
+    @Property(tries = 40)
+    void q5_K(@ForAll("shapes") Shape s) {
+        check(GgmlType.Q5_K, Q5_K::dotScalar, Q5_K::dotScalar, s);
+    }
+
+    @Property(tries = 40)
+    void q6_K(@ForAll("shapes") Shape s) {
+        check(GgmlType.Q6_K, Q6_K::dotScalar, Q6_K::dotScalar, s);
+    }
+
+    @Property(tries = 60)
+    void f32(@ForAll("shapes") Shape s) {
+        check(GgmlType.F32, F32::dotScalar, F32::dotTiledScalar, s);
+    }
+
+    @Property(tries = 60)
+    void f16(@ForAll("shapes") Shape s) {
+        check(GgmlType.F16, F16::dotScalar, F16::dotTiledScalar, s);
+    }
+
+    @Property(tries = 60)
+    void bf16(@ForAll("shapes") Shape s) {
+        check(GgmlType.BF16, BF16::dotScalar, BF16::dotTiledScalar, s);
+    }
+
     /**
      * Checks every row and vector of matVec and matMul against {@code single} (one vector) and {@code batch} (the
      * kernel llama.cpp runs for two or more vectors, where it differs).
@@ -62,7 +102,8 @@ class VectorKernelProperties {
     private static void check(GgmlType type, RowKernel.Dot single, RowKernel.Dot batch, Shape s) {
         Assume.that(Simd.ENABLED);
         Random random = new Random(s.seed());
-        int cols = s.blocks() * type.blockSize;
+        // float types: whole blocks of 32 (the batch kernels' case) or any length (vec_dot's leftovers, odd lengths)
+        int cols = type.blockSize > 1 ? s.blocks() * type.blockSize : s.blocks() * 32 + (random.nextBoolean() ? 0 : random.nextInt(1, 64));
         MemorySegment data = randomRows(type, s.rows(), cols, random);
         WeightMatrix m = WeightMatrix.of("random", type, s.rows(), cols, data);
         float[] x = randomActivations(s.vectors() * cols, random);
@@ -89,8 +130,23 @@ class VectorKernelProperties {
         }
     }
 
-    /** Random bytes, with every fp16 field of every block set to a random finite half (zero and subnormals included). */
+    /**
+     * Random bytes, with every fp16 field of every block set to a random finite half (zero and subnormals included);
+     * float types get random finite values of the type.
+     */
     static MemorySegment randomRows(GgmlType type, int rows, int cols, Random random) {
+        if (type == GgmlType.F32 || type == GgmlType.F16 || type == GgmlType.BF16) {
+            float[] values = randomActivations(rows * cols, random);
+            MemorySegment data = MemorySegment.ofArray(new byte[(int) type.bytesFor((long) rows * cols)]);
+            switch (type) {
+                case F32 -> F32.quantize(values, 0, data, 0, values.length);
+                case F16 -> {
+                    for (int i = 0; i < values.length; i++) LittleEndian.putI16(data, 2L * i, randomFiniteHalf(random));
+                }
+                default -> BF16.quantize(values, 0, data, 0, values.length);
+            }
+            return data;
+        }
         byte[] bytes = new byte[(int) type.bytesFor((long) rows * cols)];
         random.nextBytes(bytes);
         MemorySegment data = MemorySegment.ofArray(bytes);
