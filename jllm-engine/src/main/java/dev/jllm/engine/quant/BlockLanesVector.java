@@ -89,20 +89,35 @@ final class BlockLanesVector {
     }
 
     /**
-     * One decoded row times the four activation vectors that start at elements {@code xElement}, {@code xElement +
-     * cols}, ... : {@code out[o + i * outStride]} = the BlockLanes dot product with vector i, plus the min terms
-     * (FMA chain of row mins times Q8_1 block sums, added after the lane sum) when the row has mins.
+     * {@link RowKernel.RowBatch} for the 32-value block types: decodes the row, then runs {@link #multiply2} over the
+     * vectors in pairs; an odd last vector is paired with the one before it (n >= 2).
      */
-    static void multiply4(DecodedRow row, int cols, Activations x, int xElement, float[] out, int o, int outStride) {
+    static void multiply(DecodedRow.Decoder decoder, MemorySegment w, long offset, int count, Activations x, int first, int end,
+            float[] out, int o, int outStride) {
+        DecodedRow row = DecodedRow.forThread(count);
+        decoder.decode(w, offset, count, row);
+        for (int v = first; v < end; v += 2) {
+            int pair = Math.min(v, end - 2);
+            multiply2(row, count, x, pair * count, out, o + pair * outStride, outStride);
+        }
+    }
+
+    /**
+     * One decoded row times the two activation vectors that start at elements {@code xElement} and {@code xElement +
+     * cols}: {@code out[o]} and {@code out[o + outStride]} = the BlockLanes dot products, plus the min terms (FMA
+     * chain of row mins times Q8_1 block sums, added after the lane sum) when the row has mins. Two vectors per call
+     * keep the compiled loop within C2's inlining budget, so that no vector is ever boxed.
+     */
+    static void multiply2(DecodedRow row, int cols, Activations x, int xElement, float[] out, int o, int outStride) {
         short[] w = row.values;
         float[] d = row.scales, m = row.mins;
         boolean hasMins = row.hasMins, wide = row.wideSums;
         short[] xp = x.quantPairs;
         float[] xs = x.scales, xsum = x.blockSums;
         int blocks = cols / BlockLanes.BLOCK_SIZE;
-        int xb0 = xElement / BlockLanes.BLOCK_SIZE, xb1 = xb0 + blocks, xb2 = xb1 + blocks, xb3 = xb2 + blocks;
-        FloatVector a0 = FloatVector.zero(F8), a1 = a0, a2 = a0, a3 = a0;
-        float m0 = 0, m1 = 0, m2 = 0, m3 = 0;
+        int xb0 = xElement / BlockLanes.BLOCK_SIZE, xb1 = xb0 + blocks;
+        FloatVector a0 = FloatVector.zero(F8), a1 = a0;
+        float m0 = 0, m1 = 0;
         for (int b = 0; b < blocks; b++) {
             int wi = BlockLanes.BLOCK_SIZE * b;
             ShortVector evens = ShortVector.fromArray(S16, w, wi), odds = ShortVector.fromArray(S16, w, wi + 16);
@@ -110,19 +125,16 @@ final class BlockLanesVector {
             int xi = xElement + wi;
             a0 = toFloats(laneSums(evens, odds, xp, xi, wide)).fma(FloatVector.broadcast(F8, dw * xs[xb0 + b]), a0);
             a1 = toFloats(laneSums(evens, odds, xp, xi + cols, wide)).fma(FloatVector.broadcast(F8, dw * xs[xb1 + b]), a1);
-            a2 = toFloats(laneSums(evens, odds, xp, xi + 2 * cols, wide)).fma(FloatVector.broadcast(F8, dw * xs[xb2 + b]), a2);
-            a3 = toFloats(laneSums(evens, odds, xp, xi + 3 * cols, wide)).fma(FloatVector.broadcast(F8, dw * xs[xb3 + b]), a3);
             if (hasMins) {
                 m0 = Math.fma(m[b], xsum[xb0 + b], m0);
                 m1 = Math.fma(m[b], xsum[xb1 + b], m1);
-                m2 = Math.fma(m[b], xsum[xb2 + b], m2);
-                m3 = Math.fma(m[b], xsum[xb3 + b], m3);
             }
         }
-        out[o] = hasMins ? GgmlFloat.hsum8(a0) + m0 : GgmlFloat.hsum8(a0);
-        out[o + outStride] = hasMins ? GgmlFloat.hsum8(a1) + m1 : GgmlFloat.hsum8(a1);
-        out[o + 2 * outStride] = hasMins ? GgmlFloat.hsum8(a2) + m2 : GgmlFloat.hsum8(a2);
-        out[o + 3 * outStride] = hasMins ? GgmlFloat.hsum8(a3) + m3 : GgmlFloat.hsum8(a3);
+        float[] lanes = row.lanes;
+        a0.intoArray(lanes, 0);
+        a1.intoArray(lanes, 8);
+        out[o] = hasMins ? GgmlFloat.hsum8(lanes, 0) + m0 : GgmlFloat.hsum8(lanes, 0);
+        out[o + outStride] = hasMins ? GgmlFloat.hsum8(lanes, 8) + m1 : GgmlFloat.hsum8(lanes, 8);
     }
 
     /** Ints to floats (exact: lane sums stay far below 2^24). */

@@ -14,6 +14,8 @@ final class DecodedRow {
     float[] scales = new float[0];
     float[] mins = new float[0];
     boolean hasMins;
+    /** The final accumulator lanes of {@link BlockLanesVector#multiply2}, summed from here without boxing vectors. */
+    final float[] lanes = new float[16];
     /** Whether the lane sums may exceed 16 bits (Q8_0), see {@link BlockLanesVector#laneSums}. */
     boolean wideSums;
 

@@ -1,11 +1,7 @@
 package dev.jllm.engine.quant;
 
 import java.lang.foreign.MemorySegment;
-import java.nio.ByteOrder;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.IntVector;
-import jdk.incubator.vector.ShortVector;
-import jdk.incubator.vector.VectorOperators;
 
 /** ggml's F16: little-endian IEEE half floats. Dot products read activations rounded to F16 (ggml's vec_dot_type). */
 public final class F16 {
@@ -33,15 +29,9 @@ public final class F16 {
         return Simd.ENABLED ? dotTiledVector(w, offset, x, xElement, count) : dotTiledScalar(w, offset, x, xElement, count);
     }
 
-    /** {@link #dotTiledScalar}'s 16 lanes as two 8-lane vectors: the same bits. */
+    /** {@link #dotTiledScalar} on the row widened to floats ({@link GgmlFloat#dotTiled16} has its lane order): the same bits. */
     static float dotTiledVector(MemorySegment w, long offset, Activations x, int xElement, int count) {
-        float[] v = x.values;
-        FloatVector lo = FloatVector.zero(GgmlFloat.F8), hi = FloatVector.zero(GgmlFloat.F8);
-        for (int i = 0; i < count; i += 16) {
-            lo = halves(w, offset + 2L * i).fma(FloatVector.fromArray(GgmlFloat.F8, v, xElement + i), lo);
-            hi = halves(w, offset + 2L * (i + 8)).fma(FloatVector.fromArray(GgmlFloat.F8, v, xElement + i + 8), hi);
-        }
-        return GgmlFloat.reduce16(lo, hi);
+        return GgmlFloat.dotTiled16(widen(w, offset, count), 0, x.values, xElement, count);
     }
 
     /** The reference for {@link #dotTiled}: value i in FMA lane i % 16. */
@@ -64,36 +54,50 @@ public final class F16 {
         return (float) sum;
     }
 
-    /** {@link #dotScalar}'s 64 lanes as eight 8-lane vectors: the same bits. */
+    /** {@link #dotScalar} on the row widened to floats: the same bits. */
     static float dotVector(MemorySegment w, long offset, Activations x, int xElement, int count) {
-        float[] v = x.values;
+        return dotWidened(widen(w, offset, count), x.values, xElement, count);
+    }
+
+    /** {@link RowKernel.RowBatch}: the row widened once, then {@link #dotTiledVector} or {@link #dotVector}'s arithmetic per vector. */
+    static void multiply(MemorySegment w, long offset, int count, Activations x, int first, int end, boolean tiled, float[] out, int o,
+            int outStride) {
+        float[] row = widen(w, offset, count);
+        for (int v = first; v < end; v++) {
+            out[o + v * outStride] = tiled ? GgmlFloat.dotTiled16(row, 0, x.values, v * count, count) : dotWidened(row, x.values, v * count, count);
+        }
+    }
+
+    /** ggml_vec_dot_f16's order over widened weights: 64 lanes as eight 8-lane vectors, the leftovers added in double. */
+    private static float dotWidened(float[] w, float[] v, int xElement, int count) {
         int np = count & ~63;
         double sum = 0;
         if (np > 0) {
             FloatVector a0 = FloatVector.zero(GgmlFloat.F8), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0;
             for (int i = 0; i < np; i += 64) {
-                long o = offset + 2L * i;
                 int e = xElement + i;
-                a0 = halves(w, o).fma(FloatVector.fromArray(GgmlFloat.F8, v, e), a0);
-                a1 = halves(w, o + 16).fma(FloatVector.fromArray(GgmlFloat.F8, v, e + 8), a1);
-                a2 = halves(w, o + 32).fma(FloatVector.fromArray(GgmlFloat.F8, v, e + 16), a2);
-                a3 = halves(w, o + 48).fma(FloatVector.fromArray(GgmlFloat.F8, v, e + 24), a3);
-                a4 = halves(w, o + 64).fma(FloatVector.fromArray(GgmlFloat.F8, v, e + 32), a4);
-                a5 = halves(w, o + 80).fma(FloatVector.fromArray(GgmlFloat.F8, v, e + 40), a5);
-                a6 = halves(w, o + 96).fma(FloatVector.fromArray(GgmlFloat.F8, v, e + 48), a6);
-                a7 = halves(w, o + 112).fma(FloatVector.fromArray(GgmlFloat.F8, v, e + 56), a7);
+                a0 = FloatVector.fromArray(GgmlFloat.F8, w, i).fma(FloatVector.fromArray(GgmlFloat.F8, v, e), a0);
+                a1 = FloatVector.fromArray(GgmlFloat.F8, w, i + 8).fma(FloatVector.fromArray(GgmlFloat.F8, v, e + 8), a1);
+                a2 = FloatVector.fromArray(GgmlFloat.F8, w, i + 16).fma(FloatVector.fromArray(GgmlFloat.F8, v, e + 16), a2);
+                a3 = FloatVector.fromArray(GgmlFloat.F8, w, i + 24).fma(FloatVector.fromArray(GgmlFloat.F8, v, e + 24), a3);
+                a4 = FloatVector.fromArray(GgmlFloat.F8, w, i + 32).fma(FloatVector.fromArray(GgmlFloat.F8, v, e + 32), a4);
+                a5 = FloatVector.fromArray(GgmlFloat.F8, w, i + 40).fma(FloatVector.fromArray(GgmlFloat.F8, v, e + 40), a5);
+                a6 = FloatVector.fromArray(GgmlFloat.F8, w, i + 48).fma(FloatVector.fromArray(GgmlFloat.F8, v, e + 48), a6);
+                a7 = FloatVector.fromArray(GgmlFloat.F8, w, i + 56).fma(FloatVector.fromArray(GgmlFloat.F8, v, e + 56), a7);
             }
             FloatVector lo = a0.add(a4).add(a2.add(a6));
             FloatVector hi = a1.add(a5).add(a3.add(a7));
             sum = GgmlFloat.reduce16(lo, hi);
         }
-        for (int i = np; i < count; i++) sum += LittleEndian.f16(w, offset + 2L * i) * v[xElement + i];
+        for (int i = np; i < count; i++) sum += w[i] * v[xElement + i];
         return (float) sum;
     }
 
-    /** Eight halves from {@code offset}, widened exactly. */
-    private static FloatVector halves(MemorySegment w, long offset) {
-        ShortVector half = ShortVector.fromMemorySegment(ShortVector.SPECIES_128, w, offset, ByteOrder.LITTLE_ENDIAN);
-        return Simd.halfToFloat(((IntVector) half.convertShape(VectorOperators.S2I, IntVector.SPECIES_256, 0)).and(0xFFFF));
+    /** This thread's float copy of the {@code count} halves at {@code offset}, widened exactly (C2 vectorizes the loop). */
+    private static float[] widen(MemorySegment w, long offset, int count) {
+        short[] halves = RowScratch.halves(w, offset, count);
+        float[] row = RowScratch.floats(count);
+        for (int i = 0; i < count; i++) row[i] = Float.float16ToFloat(halves[i]);
+        return row;
     }
 }

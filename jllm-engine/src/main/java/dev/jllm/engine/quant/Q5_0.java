@@ -82,7 +82,7 @@ public final class Q5_0 {
         return GgmlFloat.hsum8(acc);
     }
 
-    /** Decodes a row for {@link BlockLanesVector#multiply4}. */
+    /** Decodes a row for {@link BlockLanesVector#multiply2}. */
     static void decode(MemorySegment w, long offset, int count, DecodedRow row) {
         row.hasMins = false;
         row.wideSums = false;

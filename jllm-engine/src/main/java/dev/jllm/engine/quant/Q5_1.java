@@ -87,7 +87,7 @@ public final class Q5_1 {
         return GgmlFloat.hsum8(acc) + minTerms;
     }
 
-    /** Decodes a row for {@link BlockLanesVector#multiply4}. */
+    /** Decodes a row for {@link BlockLanesVector#multiply2}. */
     static void decode(MemorySegment w, long offset, int count, DecodedRow row) {
         row.hasMins = true;
         row.wideSums = false;

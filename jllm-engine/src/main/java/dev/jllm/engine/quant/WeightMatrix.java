@@ -145,11 +145,11 @@ public final class WeightMatrix {
         Parallel.forRange(n, Math.max(1, CONVERSION_VALUES / cols), (start, end) -> {
             for (int v = start; v < end; v++) a.set(v, x, v * cols);
         });
-        if (Simd.ENABLED && kernel.rowDecoder() != null && n >= 4) {
-            matMulDecodedRows(a, n, out);
+        boolean batch = n >= 2 && cols % kernel.batchMultiple() == 0 && rows % 4 == 0;
+        if (kernel.rowBatch() != null && n >= 2) {
+            matMulRowBatches(a, n, batch, out);
             return;
         }
-        boolean batch = n >= 2 && cols % kernel.batchMultiple() == 0 && rows % 4 == 0;
         RowKernel.Dot dot = batch ? kernel.batchDot() : kernel.dot();
         Parallel.forRange(rows, Math.max(ROW_TILE, rowsPerChunk()), (start, end) -> {
             for (int tile = start; tile < end; tile += ROW_TILE) {
@@ -164,24 +164,16 @@ public final class WeightMatrix {
     }
 
     /**
-     * matMul for the 32-value block types: each row is decoded once per tile of vectors (whose activations stay in
-     * cache across rows) and multiplied with four vectors at a time. A last group of fewer than four vectors
-     * overlaps the one before it; those outputs are computed twice, with the same bits.
+     * matMul by {@link RowKernel.RowBatch}: every row is read and converted once per tile of vectors, whose activations
+     * stay in cache while the tile runs over the rows.
      */
-    private void matMulDecodedRows(Activations a, int n, float[] out) {
-        DecodedRow.Decoder decoder = kernel.rowDecoder();
-        int vectorTile = Math.max(4, (ACTIVATION_TILE_VALUES / cols) & ~3);
+    private void matMulRowBatches(Activations a, int n, boolean tiled, float[] out) {
+        RowKernel.RowBatch batch = kernel.rowBatch();
+        int vectorTile = Math.max(2, ACTIVATION_TILE_VALUES / cols);
         Parallel.forRange(rows, rowsPerChunk(), (start, end) -> {
-            DecodedRow row = DecodedRow.forThread(cols);
             for (int tile = 0; tile < n; tile += vectorTile) {
                 int tileEnd = Math.min(n, tile + vectorTile);
-                for (int r = start; r < end; r++) {
-                    decoder.decode(data, r * rowBytes, cols, row);
-                    for (int v = tile; v < tileEnd; v += 4) {
-                        int first = Math.min(v, n - 4);
-                        BlockLanesVector.multiply4(row, cols, a, first * cols, out, first * rows + r, rows);
-                    }
-                }
+                for (int r = start; r < end; r++) batch.multiply(data, r * rowBytes, cols, a, tile, tileEnd, tiled, out, r, rows);
             }
         });
     }
