@@ -24,7 +24,7 @@ public final class WeightMatrix {
     private static final int CONVERSION_VALUES = 16 * 1024;
     /** Rows whose weights stay in cache while matMul runs every vector over them. */
     private static final int ROW_TILE = 16;
-    /** Activation values (as floats) whose vectors matMulDecodedRows keeps in cache while it runs over the rows. */
+    /** Activation values (as floats) whose vectors matMulRowBatches keeps in cache while it runs over the rows. */
     private static final int ACTIVATION_TILE_VALUES = 64 * 1024;
 
     private final String name;
