@@ -13,8 +13,19 @@ final class Activations {
     final GgmlType type;
     /** F32, F16, BF16: the values after rounding to the type. */
     float[] values = new float[0];
+    /**
+     * BF16 with an even number of values per vector, for the vector kernels: values 2j and 2j + 1 as the low and
+     * high half of int j, bfloat16 bits (how the weights are stored).
+     */
+    int[] bf16Pairs = new int[0];
     /** Q8_0, Q8_1, Q8_K: the quants. */
     byte[] quants = new byte[0];
+    /**
+     * Q8_0, Q8_1, for the vector kernels ({@link BlockLanesVector}): the quants as shorts, each block of 32 in the
+     * order of {@link BlockLanesVector#evens} then {@link BlockLanesVector#odds}: quants 4t, 4t + 2 at 2t, 2t + 1,
+     * and quants 4t + 1, 4t + 3 at 16 + 2t, 16 + 2t + 1.
+     */
+    short[] quantPairs = new short[0];
     /** Q8_0, Q8_1, Q8_K: one scale d per block (Q8_0 and Q8_1 hold the fp16-rounded value). */
     float[] scales = new float[0];
     /** Q8_1: one s = d * sum(quants) per block, fp16-rounded. */
@@ -50,9 +61,11 @@ final class Activations {
         switch (type) {
             case F32, F16, BF16 -> {
                 if (values.length < n) values = new float[n];
+                if (hasBf16Pairs() && bf16Pairs.length < n / 2) bf16Pairs = new int[n / 2];
             }
             default -> {
                 if (quants.length < n) quants = new byte[n];
+                if (Simd.ENABLED && (type == GgmlType.Q8_0 || type == GgmlType.Q8_1) && quantPairs.length < n) quantPairs = new short[n];
                 int blocks = n / type.blockSize;
                 if (scales.length < blocks) scales = new float[blocks];
                 if (type == GgmlType.Q8_1 && blockSums.length < blocks) blockSums = new float[blocks];
@@ -71,11 +84,41 @@ final class Activations {
             }
             case BF16 -> {
                 for (int i = 0; i < cols; i++) values[base + i] = BFloat16.round(x[offset + i]);
+                if (hasBf16Pairs()) {
+                    for (int i = 0; i < cols; i += 2) {
+                        int low = BFloat16.fromFloat(x[offset + i]) & 0xFFFF;
+                        bf16Pairs[(base + i) / 2] = low | BFloat16.fromFloat(x[offset + i + 1]) << 16;
+                    }
+                }
             }
-            case Q8_0 -> Q8_0.quantizeForDot(x, offset, cols, quants, base, scales, base / Q8_0.BLOCK_SIZE);
-            case Q8_1 -> Q8_1.quantizeForDot(x, offset, cols, quants, base, scales, blockSums, base / Q8_1.BLOCK_SIZE);
+            case Q8_0 -> {
+                Q8_0.quantizeForDot(x, offset, cols, quants, base, scales, base / Q8_0.BLOCK_SIZE);
+                pairBlocks(base);
+            }
+            case Q8_1 -> {
+                Q8_1.quantizeForDot(x, offset, cols, quants, base, scales, blockSums, base / Q8_1.BLOCK_SIZE);
+                pairBlocks(base);
+            }
             case Q8_K -> Q8_K.quantizeForDot(x, offset, cols, quants, base, scales, groupSums, base / Q8_K.BLOCK_SIZE);
             default -> throw new IllegalStateException(type.name());
+        }
+    }
+
+    /** Whether {@link #bf16Pairs} is kept. */
+    boolean hasBf16Pairs() {
+        return Simd.ENABLED && type == GgmlType.BF16 && cols % 2 == 0;
+    }
+
+    /** Fills {@link #quantPairs} for the vector from element {@code base}. */
+    private void pairBlocks(int base) {
+        if (!Simd.ENABLED) return;
+        for (int b = base; b < base + cols; b += BlockLanes.BLOCK_SIZE) {
+            for (int t = 0; t < 8; t++) {
+                quantPairs[b + 2 * t] = quants[b + 4 * t];
+                quantPairs[b + 2 * t + 1] = quants[b + 4 * t + 2];
+                quantPairs[b + 16 + 2 * t] = quants[b + 4 * t + 1];
+                quantPairs[b + 16 + 2 * t + 1] = quants[b + 4 * t + 3];
+            }
         }
     }
 }

@@ -7,6 +7,9 @@ package dev.jllm.engine.quant;
  * sum of the products of values 4t .. 4t+3 (what mul_sum_i8_pairs_float yields), and hsum_float_8 reduces the lanes.
  */
 final class BlockLanes {
+    /** Values per block. */
+    static final int BLOCK_SIZE = 32;
+
     private final float[] acc = new float[8];
     /** The current block's weight values (quants, after offsets), filled by the caller. */
     final int[] values = new int[32];

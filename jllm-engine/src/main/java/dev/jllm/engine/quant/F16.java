@@ -1,11 +1,9 @@
 package dev.jllm.engine.quant;
 
 import java.lang.foreign.MemorySegment;
-import java.nio.ByteOrder;
 import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.LongVector;
-import jdk.incubator.vector.ShortVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
@@ -33,12 +31,42 @@ public final class F16 {
         return Simd.ENABLED ? dotVector(w, offset, x, xElement, count) : dotScalar(w, offset, x, xElement, count);
     }
 
-    /** Σ w·x in the order of llamafile's tinyBLAS for F16 × F16 (16 FMA lanes, then _mm512_reduce_add_ps). */
+    /** Σ w·x in the order of llamafile's tinyBLAS for F16 × F16 (16 FMA lanes, then _mm512_reduce_add_ps); count % 16 == 0. */
     static float dotTiled(MemorySegment w, long offset, Activations x, int xElement, int count) {
+        return Simd.ENABLED ? dotTiledVector(w, offset, x, xElement, count) : dotTiledScalar(w, offset, x, xElement, count);
+    }
+
+    /** {@link #dotTiledScalar} on the row widened to floats ({@link GgmlFloat#dotTiled16} has its lane order): the same bits. */
+    static float dotTiledVector(MemorySegment w, long offset, Activations x, int xElement, int count) {
+        return GgmlFloat.dotTiled16(widen(w, offset, count), 0, x.values, xElement, count);
+    }
+
+    /** The reference for {@link #dotTiled}: value i in FMA lane i % 16. */
+    static float dotTiledScalar(MemorySegment w, long offset, Activations x, int xElement, int count) {
         float[] v = x.values;
         float[] lanes = new float[16];
         for (int i = 0; i < count; i++) lanes[i & 15] = Math.fma(LittleEndian.f16(w, offset + 2L * i), v[xElement + i], lanes[i & 15]);
         return GgmlFloat.reduce16(lanes, 0, 1);
+    }
+
+    /**
+     * {@link RowKernel.RowBatch}: for tinyBLAS tiles the row is widened once and each vector takes {@link #dotTiledVector}'s
+     * arithmetic; otherwise each vector takes {@link #dot} (ggml_vec_dot_f16's half-precision order).
+     */
+    static void multiply(MemorySegment w, long offset, int count, Activations x, int first, int end, boolean tiled, float[] out, int o,
+            int outStride) {
+        float[] row = tiled ? widen(w, offset, count) : null;
+        for (int v = first; v < end; v++) {
+            out[o + v * outStride] = tiled ? GgmlFloat.dotTiled16(row, 0, x.values, v * count, count) : dot(w, offset, x, v * count, count);
+        }
+    }
+
+    /** This thread's float copy of the {@code count} halves at {@code offset}, widened exactly (C2 vectorizes the loop). */
+    private static float[] widen(MemorySegment w, long offset, int count) {
+        short[] halves = RowScratch.halves(w, offset, count);
+        float[] row = RowScratch.floats(count);
+        for (int i = 0; i < count; i++) row[i] = Float.float16ToFloat(halves[i]);
+        return row;
     }
 
     static float dotScalar(MemorySegment w, long offset, Activations x, int xElement, int count) {
@@ -63,13 +91,13 @@ public final class F16 {
         int np = count & ~127;
         double sum = 0;
         if (np > 0) {
+            float[] row = widen(w, offset, np);
             int doubles = D.length();
             DoubleVector[] acc = new DoubleVector[128 / doubles];
             java.util.Arrays.fill(acc, DoubleVector.zero(D));
             for (int i = 0; i < np; i += 128) {
                 for (int k = 0; k < 128; k += Simd.LANES) {
-                    ShortVector half = ShortVector.fromMemorySegment(Simd.S, w, offset + 2L * (i + k), ByteOrder.LITTLE_ENDIAN);
-                    FloatVector product = Simd.halfToFloat(Simd.widenUnsigned(half)).mul(FloatVector.fromArray(Simd.F, v, xElement + i + k));
+                    FloatVector product = FloatVector.fromArray(Simd.F, row, i + k).mul(FloatVector.fromArray(Simd.F, v, xElement + i + k));
                     for (int part = 0; part < Simd.LANES / doubles; part++) {
                         int a = k / doubles + part;
                         acc[a] = roundToHalf(((DoubleVector) product.convertShape(VectorOperators.F2D, D, part)).add(acc[a]));

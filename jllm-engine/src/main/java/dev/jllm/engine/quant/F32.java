@@ -23,12 +23,19 @@ public final class F32 {
 
     /** Σ w·x in the order of llamafile's tinyBLAS for F32 (see {@link GgmlFloat#dotTiled16}); count % 16 == 0. */
     static float dotTiled(MemorySegment w, long offset, Activations x, int xElement, int count) {
+        return Simd.ENABLED ? dotTiledVector(w, offset, x, xElement, count) : dotTiledScalar(w, offset, x, xElement, count);
+    }
+
+    /** The reference for {@link #dotTiled}: 16 FMA lanes, value i in lane i % 16, then _mm512_reduce_add_ps. */
+    static float dotTiledScalar(MemorySegment w, long offset, Activations x, int xElement, int count) {
         float[] v = x.values;
-        if (!Simd.ENABLED) {
-            float[] lanes = new float[16];
-            for (int i = 0; i < count; i++) lanes[i & 15] = Math.fma(LittleEndian.f32(w, offset + 4L * i), v[xElement + i], lanes[i & 15]);
-            return GgmlFloat.reduce16(lanes, 0, 1);
-        }
+        float[] lanes = new float[16];
+        for (int i = 0; i < count; i++) lanes[i & 15] = Math.fma(LittleEndian.f32(w, offset + 4L * i), v[xElement + i], lanes[i & 15]);
+        return GgmlFloat.reduce16(lanes, 0, 1);
+    }
+
+    static float dotTiledVector(MemorySegment w, long offset, Activations x, int xElement, int count) {
+        float[] v = x.values;
         FloatVector lo = FloatVector.zero(GgmlFloat.F8), hi = FloatVector.zero(GgmlFloat.F8);
         for (int i = 0; i < count; i += 16) {
             lo = load(w, offset + 4L * i).fma(FloatVector.fromArray(GgmlFloat.F8, v, xElement + i), lo);
@@ -37,6 +44,7 @@ public final class F32 {
         return GgmlFloat.reduce16(lo, hi);
     }
 
+    /** The reference for {@link #dot}: 64 FMA lanes over steps of 64, reduced as ggml_vec_dot_f32 does, then the leftovers. */
     static float dotScalar(MemorySegment w, long offset, Activations x, int xElement, int count) {
         float[] v = x.values;
         int np = count & ~63;
@@ -47,20 +55,28 @@ public final class F32 {
         return leftovers(w, offset, v, xElement, np, count, sum);
     }
 
+    /** {@link #dotScalar}'s 64 lanes as eight 8-lane vectors: the same bits. */
     static float dotVector(MemorySegment w, long offset, Activations x, int xElement, int count) {
         float[] v = x.values;
         int np = count & ~63;
         float sum = 0;
         if (np > 0) {
-            FloatVector[] acc = new FloatVector[8];
-            java.util.Arrays.fill(acc, FloatVector.zero(GgmlFloat.F8));
+            FloatVector a0 = FloatVector.zero(GgmlFloat.F8), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0;
             for (int i = 0; i < np; i += 64) {
-                for (int j = 0; j < 8; j++) {
-                    acc[j] = load(w, offset + 4L * (i + 8 * j)).fma(FloatVector.fromArray(GgmlFloat.F8, v, xElement + i + 8 * j), acc[j]);
-                }
+                long o = offset + 4L * i;
+                int e = xElement + i;
+                a0 = load(w, o).fma(FloatVector.fromArray(GgmlFloat.F8, v, e), a0);
+                a1 = load(w, o + 32).fma(FloatVector.fromArray(GgmlFloat.F8, v, e + 8), a1);
+                a2 = load(w, o + 64).fma(FloatVector.fromArray(GgmlFloat.F8, v, e + 16), a2);
+                a3 = load(w, o + 96).fma(FloatVector.fromArray(GgmlFloat.F8, v, e + 24), a3);
+                a4 = load(w, o + 128).fma(FloatVector.fromArray(GgmlFloat.F8, v, e + 32), a4);
+                a5 = load(w, o + 160).fma(FloatVector.fromArray(GgmlFloat.F8, v, e + 40), a5);
+                a6 = load(w, o + 192).fma(FloatVector.fromArray(GgmlFloat.F8, v, e + 48), a6);
+                a7 = load(w, o + 224).fma(FloatVector.fromArray(GgmlFloat.F8, v, e + 56), a7);
             }
-            FloatVector lo = acc[0].add(acc[4]).add(acc[2].add(acc[6]));
-            FloatVector hi = acc[1].add(acc[5]).add(acc[3].add(acc[7]));
+            // ggml's sum[0] += sum[2], sum[1] += sum[3], sum[0] += sum[1], each 16 lanes being two of these
+            FloatVector lo = a0.add(a4).add(a2.add(a6));
+            FloatVector hi = a1.add(a5).add(a3.add(a7));
             sum = GgmlFloat.reduce16(lo, hi);
         }
         return leftovers(w, offset, v, xElement, np, count, sum);

@@ -4,6 +4,8 @@ import static dev.jllm.engine.quant.LittleEndian.f16;
 import static dev.jllm.engine.quant.LittleEndian.u8;
 
 import java.lang.foreign.MemorySegment;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
 
 /**
  * ggml's Q4_1 ({@code block_q4_1}): blocks of 32 values stored as fp16 scale {@code d}, fp16 minimum {@code m} and
@@ -62,6 +64,37 @@ public final class Q4_1 {
      * products in {@link BlockLanes}' order, plus the min terms m·s summed by an FMA chain.
      */
     static float dot(MemorySegment w, long offset, Activations x, int xElement, int count) {
+        return Simd.ENABLED ? dotVector(w, offset, x, xElement, count) : dotScalar(w, offset, x, xElement, count);
+    }
+
+    /** {@link #dot} with the Vector API ({@link BlockLanesVector}): the same result, bit for bit. */
+    static float dotVector(MemorySegment w, long offset, Activations x, int xElement, int count) {
+        FloatVector acc = FloatVector.zero(BlockLanesVector.F8);
+        int xBlock = xElement / BLOCK_SIZE;
+        float minTerms = 0;
+        for (int b = 0; b < count / BLOCK_SIZE; b++) {
+            long o = offset + (long) b * BLOCK_BYTES;
+            minTerms = Math.fma(f16(w, o + 2), x.blockSums[xBlock + b], minTerms);
+            IntVector q = BlockLanesVector.nibbles(w, o + 4);
+            acc = BlockLanesVector.add(q, x.quantPairs, xElement + b * BLOCK_SIZE, f16(w, o) * x.scales[xBlock + b], acc, false);
+        }
+        return GgmlFloat.hsum8(acc) + minTerms;
+    }
+
+    /** Decodes a row for {@link BlockLanesVector#multiply2}. */
+    static void decode(MemorySegment w, long offset, int count, DecodedRow row) {
+        row.hasMins = true;
+        row.wideSums = false;
+        for (int b = 0; b < count / BLOCK_SIZE; b++) {
+            long o = offset + (long) b * BLOCK_BYTES;
+            BlockLanesVector.store(BlockLanesVector.nibbles(w, o + 4), row.values, b * BLOCK_SIZE);
+            row.scales[b] = f16(w, o);
+            row.mins[b] = f16(w, o + 2);
+        }
+    }
+
+    /** The reference for {@link #dot}: BlockLanes' order spelled out value by value. */
+    static float dotScalar(MemorySegment w, long offset, Activations x, int xElement, int count) {
         BlockLanes lanes = new BlockLanes();
         int xBlock = xElement / BLOCK_SIZE;
         float minTerms = 0;

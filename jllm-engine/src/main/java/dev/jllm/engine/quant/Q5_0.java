@@ -5,6 +5,8 @@ import static dev.jllm.engine.quant.LittleEndian.i32;
 import static dev.jllm.engine.quant.LittleEndian.u8;
 
 import java.lang.foreign.MemorySegment;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
 
 /**
  * ggml's Q5_0 ({@code block_q5_0}): blocks of 32 values stored as an fp16 scale {@code d}, a 32-bit word of fifth
@@ -65,6 +67,35 @@ public final class Q5_0 {
 
     /** Σ w·x over {@code count} values of Q5_0 weights and Q8_0 activations, in {@link BlockLanes}' order. */
     static float dot(MemorySegment w, long offset, Activations x, int xElement, int count) {
+        return Simd.ENABLED ? dotVector(w, offset, x, xElement, count) : dotScalar(w, offset, x, xElement, count);
+    }
+
+    /** {@link #dot} with the Vector API ({@link BlockLanesVector}): the same result, bit for bit. */
+    static float dotVector(MemorySegment w, long offset, Activations x, int xElement, int count) {
+        FloatVector acc = FloatVector.zero(BlockLanesVector.F8);
+        int xBlock = xElement / BLOCK_SIZE;
+        for (int b = 0; b < count / BLOCK_SIZE; b++) {
+            long o = offset + (long) b * BLOCK_BYTES;
+            IntVector q = BlockLanesVector.minus(BlockLanesVector.nibblesWithFifthBits(w, o + 6, i32(w, o + 2)), 16);
+            acc = BlockLanesVector.add(q, x.quantPairs, xElement + b * BLOCK_SIZE, f16(w, o) * x.scales[xBlock + b], acc, false);
+        }
+        return GgmlFloat.hsum8(acc);
+    }
+
+    /** Decodes a row for {@link BlockLanesVector#multiply2}. */
+    static void decode(MemorySegment w, long offset, int count, DecodedRow row) {
+        row.hasMins = false;
+        row.wideSums = false;
+        for (int b = 0; b < count / BLOCK_SIZE; b++) {
+            long o = offset + (long) b * BLOCK_BYTES;
+            IntVector q = BlockLanesVector.minus(BlockLanesVector.nibblesWithFifthBits(w, o + 6, i32(w, o + 2)), 16);
+            BlockLanesVector.store(q, row.values, b * BLOCK_SIZE);
+            row.scales[b] = f16(w, o);
+        }
+    }
+
+    /** The reference for {@link #dot}: BlockLanes' order spelled out value by value. */
+    static float dotScalar(MemorySegment w, long offset, Activations x, int xElement, int count) {
         BlockLanes lanes = new BlockLanes();
         int xBlock = xElement / BLOCK_SIZE;
         for (int b = 0; b < count / BLOCK_SIZE; b++) {

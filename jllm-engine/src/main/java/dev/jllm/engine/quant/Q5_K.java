@@ -145,7 +145,17 @@ public final class Q5_K {
 
     /** {@link #dotScalar} with the integer sums taken in vector lanes: the same result, bit for bit. */
     static float dotVector(MemorySegment w, long offset, Activations x, int xElement, int count) {
+        return dotRow(RowScratch.copy(w, offset, count / BLOCK_SIZE * BLOCK_BYTES), x, xElement, count);
+    }
+
+    /** {@link RowKernel.RowBatch}: the row copied once, then {@link #dotVector}'s arithmetic per vector. */
+    static void multiply(MemorySegment w, long offset, int count, Activations x, int first, int end, boolean tiled, float[] out, int o,
+            int outStride) {
         byte[] row = RowScratch.copy(w, offset, count / BLOCK_SIZE * BLOCK_BYTES);
+        for (int v = first; v < end; v++) out[o + v * outStride] = dotRow(row, x, v * count, count);
+    }
+
+    private static float dotRow(byte[] row, Activations x, int xElement, int count) {
         int xBlock = xElement / BLOCK_SIZE;
         float sum = 0;
         for (int b = 0; b < count / BLOCK_SIZE; b++) {

@@ -123,7 +123,17 @@ public final class Q6_K {
 
     /** {@link #dotScalar} with the integer sums taken in vector lanes: the same result, bit for bit. */
     static float dotVector(MemorySegment w, long offset, Activations x, int xElement, int count) {
+        return dotRow(RowScratch.copy(w, offset, count / BLOCK_SIZE * BLOCK_BYTES), x, xElement, count);
+    }
+
+    /** {@link RowKernel.RowBatch}: the row copied once, then {@link #dotVector}'s arithmetic per vector. */
+    static void multiply(MemorySegment w, long offset, int count, Activations x, int first, int end, boolean tiled, float[] out, int o,
+            int outStride) {
         byte[] row = RowScratch.copy(w, offset, count / BLOCK_SIZE * BLOCK_BYTES);
+        for (int v = first; v < end; v++) out[o + v * outStride] = dotRow(row, x, v * count, count);
+    }
+
+    private static float dotRow(byte[] row, Activations x, int xElement, int count) {
         float[] xd = x.scales;
         int xBlock = xElement / BLOCK_SIZE;
         float sum = 0;
@@ -136,22 +146,26 @@ public final class Q6_K {
 
     /** Σ scale · q · x over the super-block at row[o] and the activation quants from q[qb]. */
     private static int blockSum(byte[] row, int o, byte[] q, int qb) {
+        int sum = 0;
+        for (int k = 0; k < 4; k++) sum += quarterSum(row, o, q, qb, k);
+        return sum;
+    }
+
+    /**
+     * The share of values 128n + 32k + l (n = 0, 1; l < 32): one quarter per call keeps the compiled loop small
+     * enough for C2 to inline every vector operation.
+     */
+    private static int quarterSum(byte[] row, int o, byte[] q, int qb, int k) {
         IntVector acc = IntVector.zero(Simd.I);
+        int lowShift = 4 * (k / 2);
+        int highShift = 2 * k;
         for (int n = 0; n < 2; n++) {
             for (int l = 0; l < 32; l += Simd.LANES) {
-                IntVector lowA = Simd.bytes(row, o + 64 * n + l);
-                IntVector lowB = Simd.bytes(row, o + 64 * n + 32 + l);
-                IntVector high = Simd.bytes(row, o + QH + 32 * n + l);
-                int s = o + SCALES + 8 * n + l / 16;
-                int e = qb + 128 * n + l;
-                IntVector q1 = lowA.and(0xF).or(high.and(3).lanewise(VectorOperators.LSHL, 4)).sub(32);
-                IntVector q2 = lowB.and(0xF).or(high.lanewise(VectorOperators.ASHR, 2).and(3).lanewise(VectorOperators.LSHL, 4)).sub(32);
-                IntVector q3 = lowA.lanewise(VectorOperators.ASHR, 4).and(0xF).or(high.lanewise(VectorOperators.ASHR, 4).and(3).lanewise(VectorOperators.LSHL, 4)).sub(32);
-                IntVector q4 = lowB.lanewise(VectorOperators.ASHR, 4).and(0xF).or(high.lanewise(VectorOperators.ASHR, 6).and(3).lanewise(VectorOperators.LSHL, 4)).sub(32);
-                acc = acc.add(q1.mul(Simd.bytes(q, e)).mul(row[s]))
-                        .add(q2.mul(Simd.bytes(q, e + 32)).mul(row[s + 2]))
-                        .add(q3.mul(Simd.bytes(q, e + 64)).mul(row[s + 4]))
-                        .add(q4.mul(Simd.bytes(q, e + 96)).mul(row[s + 6]));
+                IntVector low = Simd.bytes(row, o + 64 * n + 32 * (k % 2) + l).lanewise(VectorOperators.ASHR, lowShift).and(0xF);
+                IntVector high = Simd.bytes(row, o + QH + 32 * n + l).lanewise(VectorOperators.ASHR, highShift).and(3);
+                IntVector quant = low.or(high.lanewise(VectorOperators.LSHL, 4)).sub(32);
+                int scale = row[o + SCALES + 8 * n + 2 * k + l / 16];
+                acc = acc.add(quant.mul(Simd.bytes(q, qb + 128 * n + 32 * k + l)).mul(scale));
             }
         }
         return acc.reduceLanes(VectorOperators.ADD);

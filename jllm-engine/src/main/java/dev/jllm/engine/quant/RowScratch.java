@@ -7,12 +7,14 @@ import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
 
 /**
- * A per-thread heap copy of weight bytes (a row, or one block) that the K-quant kernels decode from. Array loads keep
- * the compiled vector kernels small enough for C2 to inline every vector operation (segment loads are much larger),
- * and make the scalar decoding cheaper.
+ * Per-thread heap copies of weight rows: bytes (a row, or one block) that the K-quant kernels decode from, and fp16
+ * rows with their widened floats. Array loads keep the compiled vector kernels small enough for C2 to inline every
+ * vector operation (segment loads are much larger), and make the scalar decoding cheaper.
  */
 final class RowScratch {
     private static final ThreadLocal<byte[]> BUFFER = ThreadLocal.withInitial(() -> new byte[0]);
+    private static final ThreadLocal<short[]> HALVES = ThreadLocal.withInitial(() -> new short[0]);
+    private static final ThreadLocal<float[]> FLOATS = ThreadLocal.withInitial(() -> new float[0]);
     private static final VarHandle SHORT = MethodHandles.byteArrayViewVarHandle(short[].class, ByteOrder.LITTLE_ENDIAN);
 
     private RowScratch() {}
@@ -26,6 +28,27 @@ final class RowScratch {
         }
         MemorySegment.copy(src, ValueLayout.JAVA_BYTE, offset, b, 0, length);
         return b;
+    }
+
+    /** This thread's buffer holding {@code count} little-endian shorts of {@code src} from {@code offset}. */
+    static short[] halves(MemorySegment src, long offset, int count) {
+        short[] h = HALVES.get();
+        if (h.length < count) {
+            h = new short[count];
+            HALVES.set(h);
+        }
+        MemorySegment.copy(src, LittleEndian.SHORT, offset, h, 0, count);
+        return h;
+    }
+
+    /** This thread's float buffer of at least {@code count} values (contents undefined). */
+    static float[] floats(int count) {
+        float[] f = FLOATS.get();
+        if (f.length < count) {
+            f = new float[count];
+            FLOATS.set(f);
+        }
+        return f;
     }
 
     static float f16(byte[] b, int i) {

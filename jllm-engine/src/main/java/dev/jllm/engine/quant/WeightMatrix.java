@@ -24,6 +24,8 @@ public final class WeightMatrix {
     private static final int CONVERSION_VALUES = 16 * 1024;
     /** Rows whose weights stay in cache while matMul runs every vector over them. */
     private static final int ROW_TILE = 16;
+    /** Activation values (as floats) whose vectors matMulRowBatches keeps in cache while it runs over the rows. */
+    private static final int ACTIVATION_TILE_VALUES = 64 * 1024;
 
     private final String name;
     private final GgmlType type;
@@ -144,6 +146,10 @@ public final class WeightMatrix {
             for (int v = start; v < end; v++) a.set(v, x, v * cols);
         });
         boolean batch = n >= 2 && cols % kernel.batchMultiple() == 0 && rows % 4 == 0;
+        if (kernel.rowBatch() != null && n >= 2) {
+            matMulRowBatches(a, n, batch, out);
+            return;
+        }
         RowKernel.Dot dot = batch ? kernel.batchDot() : kernel.dot();
         Parallel.forRange(rows, Math.max(ROW_TILE, rowsPerChunk()), (start, end) -> {
             for (int tile = start; tile < end; tile += ROW_TILE) {
@@ -153,6 +159,21 @@ public final class WeightMatrix {
                     int o = v * rows;
                     for (int r = tile; r < tileEnd; r++) out[o + r] = dot.dot(data, r * rowBytes, a, xElement, cols);
                 }
+            }
+        });
+    }
+
+    /**
+     * matMul by {@link RowKernel.RowBatch}: every row is read and converted once per tile of vectors, whose activations
+     * stay in cache while the tile runs over the rows.
+     */
+    private void matMulRowBatches(Activations a, int n, boolean tiled, float[] out) {
+        RowKernel.RowBatch batch = kernel.rowBatch();
+        int vectorTile = Math.max(2, ACTIVATION_TILE_VALUES / cols);
+        Parallel.forRange(rows, rowsPerChunk(), (start, end) -> {
+            for (int tile = 0; tile < n; tile += vectorTile) {
+                int tileEnd = Math.min(n, tile + vectorTile);
+                for (int r = start; r < end; r++) batch.multiply(data, r * rowBytes, cols, a, tile, tileEnd, tiled, out, r, rows);
             }
         });
     }

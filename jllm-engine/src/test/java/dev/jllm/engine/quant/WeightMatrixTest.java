@@ -2,7 +2,6 @@ package dev.jllm.engine.quant;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.jllm.engine.gguf.GgmlType;
 import dev.jllm.engine.gguf.GgufTensor;
@@ -141,43 +140,6 @@ class WeightMatrixTest {
                 for (int r = 0; r < 5; r++) {
                     assertThat(Math.abs(out[r] - expected[r])).as("%s cols %d row %d", type, cols, r)
                             .isLessThanOrEqualTo(ActivationReference.accumulationError(type, cols) * scale[r] + 1e-30);
-                }
-            }
-        }
-    }
-
-    @Test
-    void vectorAndScalarKernelsAgree() {
-        assumeTrue(Simd.ENABLED, "the Vector API path is off on this machine");
-        int cols = 1024 + 256;
-        record Kernel(GgmlType type, RowKernel.Dot vector, RowKernel.Dot scalar, boolean floatLanes) {}
-        Kernel[] kernels = {
-            new Kernel(GgmlType.F32, F32::dotVector, F32::dotScalar, true),
-            new Kernel(GgmlType.F16, F16::dotVector, F16::dotScalar, false),
-            new Kernel(GgmlType.Q2_K, Q2_K::dotVector, Q2_K::dotScalar, false),
-            new Kernel(GgmlType.Q3_K, Q3_K::dotVector, Q3_K::dotScalar, false),
-            new Kernel(GgmlType.Q4_K, Q4_K::dotVector, Q4_K::dotScalar, false),
-            new Kernel(GgmlType.Q5_K, Q5_K::dotVector, Q5_K::dotScalar, false),
-            new Kernel(GgmlType.Q6_K, Q6_K::dotVector, Q6_K::dotScalar, false),
-        };
-        float[] x = gaussian(2 * cols, 11);
-        for (Kernel k : kernels) {
-            Matrix m = random(k.type(), 3, cols, 400 + k.type().id);
-            Activations a = new Activations(m.w().dotType());
-            a.resize(cols, 2);
-            a.set(0, x, 0);
-            a.set(1, x, cols);
-            double[] scale = ActivationReference.magnitudes(k.type(), m.data(), 3, cols, Arrays.copyOfRange(x, cols, 2 * cols));
-            long rowBytes = k.type().bytesFor(cols);
-            for (int r = 0; r < 3; r++) {
-                float v = k.vector().dot(m.data(), r * rowBytes, a, cols, cols);
-                float s = k.scalar().dot(m.data(), r * rowBytes, a, cols, cols);
-                if (k.floatLanes()) {
-                    // accumulates in float lanes, so only the summation order differs
-                    assertThat((double) Math.abs(v - s)).as("%s row %d: vector %s, scalar %s", k.type(), r, v, s).isLessThanOrEqualTo(1e-6 * scale[r]);
-                } else {
-                    // sums integers (F16: exactly rounded F16 values) in lanes, then does the scalar kernel's operations
-                    assertThat(Float.floatToRawIntBits(v)).as("%s row %d: vector %s, scalar %s", k.type(), r, v, s).isEqualTo(Float.floatToRawIntBits(s));
                 }
             }
         }
