@@ -40,13 +40,8 @@ public final class Q4_1 {
         for (int b = 0; b < blocks; b++) {
             int x = srcOffset + b * BLOCK_SIZE;
             long o = dstOffset + (long) b * BLOCK_BYTES;
-            float min = Float.MAX_VALUE;
-            float max = -Float.MAX_VALUE;
-            for (int j = 0; j < BLOCK_SIZE; j++) {
-                float v = src[x + j];
-                if (v < min) min = v;
-                if (v > max) max = v;
-            }
+            float min = Blocks.min(src, x, BLOCK_SIZE);
+            float max = Blocks.max(src, x, BLOCK_SIZE);
             float d = (max - min) / 15;
             float id = d != 0 ? 1.0f / d : 0.0f;
             LittleEndian.putF16(dst, o, d);

@@ -41,15 +41,7 @@ public final class Q5_0 {
         for (int b = 0; b < blocks; b++) {
             int x = srcOffset + b * BLOCK_SIZE;
             long o = dstOffset + (long) b * BLOCK_BYTES;
-            float amax = 0;
-            float max = 0;
-            for (int j = 0; j < BLOCK_SIZE; j++) {
-                float v = src[x + j];
-                if (amax < Math.abs(v)) {
-                    amax = Math.abs(v);
-                    max = v;
-                }
-            }
+            float max = Blocks.largestMagnitude(src, x, BLOCK_SIZE);
             float d = max / -16;
             float id = d != 0 ? 1.0f / d : 0.0f;
             LittleEndian.putF16(dst, o, d);

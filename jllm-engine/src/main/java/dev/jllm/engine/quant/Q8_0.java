@@ -34,8 +34,7 @@ public final class Q8_0 {
         for (int b = 0; b < blocks; b++) {
             int x = srcOffset + b * BLOCK_SIZE;
             long o = dstOffset + (long) b * BLOCK_BYTES;
-            float amax = 0;
-            for (int j = 0; j < BLOCK_SIZE; j++) amax = Math.max(amax, Math.abs(src[x + j]));
+            float amax = Blocks.absMax(src, x, BLOCK_SIZE);
             float d = amax / 127;
             float id = d != 0 ? 1.0f / d : 0.0f;
             LittleEndian.putF16(dst, o, d);
@@ -52,8 +51,7 @@ public final class Q8_0 {
         int blocks = Blocks.count(count, BLOCK_SIZE, "Q8_0");
         for (int b = 0; b < blocks; b++) {
             int xb = offset + b * BLOCK_SIZE;
-            float amax = 0;
-            for (int j = 0; j < BLOCK_SIZE; j++) amax = Math.max(amax, Math.abs(x[xb + j]));
+            float amax = Blocks.absMax(x, xb, BLOCK_SIZE);
             d[dOffset + b] = Float.float16ToFloat(Float.floatToFloat16(amax / 127.f));
             float id = amax != 0 ? 127.f / amax : 0.0f;
             int qb = qOffset + b * BLOCK_SIZE;
