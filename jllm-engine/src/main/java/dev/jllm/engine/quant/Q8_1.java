@@ -1,6 +1,5 @@
 package dev.jllm.engine.quant;
 
-import static dev.jllm.engine.quant.LittleEndian.f16;
 import static dev.jllm.engine.quant.LittleEndian.i8;
 
 import java.lang.foreign.MemorySegment;
@@ -13,17 +12,18 @@ public final class Q8_1 {
     public static final int BLOCK_SIZE = 32;
     public static final int BLOCK_BYTES = 36;
 
+    private static final Block32 FORMAT = new Block32("Q8_1", BLOCK_BYTES, false, Q8_1::quants);
+
     private Q8_1() {}
 
     /** value = d * q (ggml has no dequantizer for this activation-only type; this is the defining formula). */
     public static void dequantize(MemorySegment src, long offset, float[] dst, int dstOffset, int count) {
-        int blocks = Blocks.count(count, BLOCK_SIZE, "Q8_1");
-        for (int b = 0; b < blocks; b++) {
-            long o = offset + (long) b * BLOCK_BYTES;
-            float d = f16(src, o);
-            int y = dstOffset + b * BLOCK_SIZE;
-            for (int j = 0; j < BLOCK_SIZE; j++) dst[y + j] = i8(src, o + 4 + j) * d;
-        }
+        FORMAT.dequantize(src, offset, dst, dstOffset, count);
+    }
+
+    /** Reads the quants of the block at {@code o}: {@link Block32.Quants}. */
+    private static void quants(MemorySegment w, long o, int[] values) {
+        for (int j = 0; j < BLOCK_SIZE; j++) values[j] = i8(w, o + 4 + j);
     }
 
     /** ggml's reference quantizer {@code quantize_row_q8_1_ref}: like Q8_0's, plus s = fp16(Σq * d). */
