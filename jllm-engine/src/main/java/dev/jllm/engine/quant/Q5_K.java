@@ -3,7 +3,6 @@ package dev.jllm.engine.quant;
 import static dev.jllm.engine.quant.RowScratch.f16;
 
 import java.lang.foreign.MemorySegment;
-import java.util.Arrays;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorOperators;
 
@@ -53,53 +52,10 @@ public final class Q5_K {
     public static void quantize(float[] src, int srcOffset, MemorySegment dst, long dstOffset, int count) {
         int blocks = Blocks.count(count, BLOCK_SIZE, "Q5_K");
         byte[] L = new byte[BLOCK_SIZE];
-        byte[] laux = new byte[32];
-        float[] weights = new float[32];
-        float[] mins = new float[8];
-        float[] scales = new float[8];
         byte[] y = new byte[BLOCK_BYTES];
         for (int b = 0; b < blocks; b++) {
             int x = srcOffset + b * BLOCK_SIZE;
-            float maxScale = 0;
-            float maxMin = 0;
-            for (int j = 0; j < 8; ++j) {
-                float sumX2 = 0;
-                for (int l = 0; l < 32; ++l) sumX2 += src[x + 32 * j + l] * src[x + 32 * j + l];
-                float avX = (float) Math.sqrt(sumX2 / 32);
-                for (int l = 0; l < 32; ++l) weights[l] = avX + Math.abs(src[x + 32 * j + l]);
-                scales[j] = ScaleSearch.withMin(32, 31, src, x + 32 * j, weights, L, 32 * j, mins, j, laux, -0.5f, 0.1f, 15, false);
-                if (scales[j] > maxScale) maxScale = scales[j];
-                if (mins[j] > maxMin) maxMin = mins[j];
-            }
-            float invScale = maxScale > 0 ? 63.f / maxScale : 0.f;
-            float invMin = maxMin > 0 ? 63.f / maxMin : 0.f;
-            Arrays.fill(y, (byte) 0);
-            for (int j = 0; j < 8; ++j) {
-                int ls = Math.min(63, Blocks.nearestInt(invScale * scales[j]) & 0xFF);
-                int lm = Math.min(63, Blocks.nearestInt(invMin * mins[j]) & 0xFF);
-                if (j < 4) {
-                    y[SCALES + j] = (byte) ls;
-                    y[SCALES + j + 4] = (byte) lm;
-                } else {
-                    y[SCALES + j + 4] = (byte) ((ls & 0xF) | ((lm & 0xF) << 4));
-                    y[SCALES + j - 4] |= (byte) ((ls >> 4) << 6);
-                    y[SCALES + j] |= (byte) ((lm >> 4) << 6);
-                }
-            }
-            short dBits = Float.floatToFloat16(maxScale / 63.f);
-            short dminBits = Float.floatToFloat16(maxMin / 63.f);
-            y[0] = (byte) dBits;
-            y[1] = (byte) (dBits >> 8);
-            y[2] = (byte) dminBits;
-            y[3] = (byte) (dminBits >> 8);
-            for (int j = 0; j < 8; ++j) {
-                float dl = Float.float16ToFloat(dBits) * KScales.scaleK4(y, SCALES, j);
-                if (dl == 0) continue;
-                float ml = Float.float16ToFloat(dminBits) * KScales.minK4(y, SCALES, j);
-                for (int ii = 0; ii < 32; ++ii) {
-                    L[32 * j + ii] = (byte) Math.max(0, Math.min(31, Blocks.nearestInt((src[x + 32 * j + ii] + ml) / dl)));
-                }
-            }
+            KScales.fitK4(src, x, 31, -0.5f, 15, y, L);
             for (int n = 0; n < BLOCK_SIZE; n += 64) {
                 for (int j = 0; j < 32; ++j) {
                     int l1 = L[n + j];
