@@ -104,73 +104,42 @@ public final class Q2_K {
         }
     }
 
-    /** Σ w·x over Q2_K weights and Q8_K activations, per {@code ggml_vec_dot_q2_K_q8_K}. */
-    static float dot(MemorySegment w, long offset, Activations x, int xElement, int count) {
-        return Simd.ENABLED ? dotVector(w, offset, x, xElement, count) : dotScalar(w, offset, x, xElement, count);
-    }
-
-    static float dotScalar(MemorySegment w, long offset, Activations x, int xElement, int count) {
-        byte[] row = RowScratch.copy(w, offset, count / BLOCK_SIZE * BLOCK_BYTES);
-        byte[] q = x.quants;
-        int xBlock = xElement / BLOCK_SIZE;
-        float sum = 0;
-        for (int b = 0; b < count / BLOCK_SIZE; b++) {
-            int o = b * BLOCK_BYTES;
-            int qb = xElement + b * BLOCK_SIZE;
+    /** Dot products with Q8_K activations, per {@code ggml_vec_dot_q2_K_q8_K}. */
+    static final SuperBlockDot DOT = new SuperBlockDot(BLOCK_BYTES) {
+        @Override
+        int scalarBlockSum(byte[] row, int o, byte[] q, int qb) {
             int isum = 0;
             for (int g = 0; g < 16; g++) {
                 int groupSum = 0;
                 for (int l = 0; l < 16; l++) groupSum += q[qb + 16 * g + l] * quant(row, o, 16 * g + l);
                 isum += (row[o + g] & 0xF) * groupSum;
             }
-            sum += combine(row, o, x, xBlock + b, isum);
+            return isum;
         }
-        return sum;
-    }
 
-    /** {@link #dotScalar} with the integer sums taken in vector lanes: the same result, bit for bit. */
-    static float dotVector(MemorySegment w, long offset, Activations x, int xElement, int count) {
-        return dotRow(RowScratch.copy(w, offset, count / BLOCK_SIZE * BLOCK_BYTES), x, xElement, count);
-    }
-
-    /** {@link RowKernel.RowBatch}: the row copied once, then {@link #dotVector}'s arithmetic per vector. */
-    static void multiply(MemorySegment w, long offset, int count, Activations x, int first, int end, boolean tiled, float[] out, int o,
-            int outStride) {
-        byte[] row = RowScratch.copy(w, offset, count / BLOCK_SIZE * BLOCK_BYTES);
-        for (int v = first; v < end; v++) out[o + v * outStride] = dotRow(row, x, v * count, count);
-    }
-
-    private static float dotRow(byte[] row, Activations x, int xElement, int count) {
-        int xBlock = xElement / BLOCK_SIZE;
-        float sum = 0;
-        for (int b = 0; b < count / BLOCK_SIZE; b++) {
-            int o = b * BLOCK_BYTES;
-            sum += combine(row, o, x, xBlock + b, blockSum(row, o, x.quants, xElement + b * BLOCK_SIZE));
-        }
-        return sum;
-    }
-
-    /** Σ scale · q · x over the super-block at row[o] and the activation quants from q[qb]. */
-    private static int blockSum(byte[] row, int o, byte[] q, int qb) {
-        IntVector acc = IntVector.zero(Simd.I);
-        for (int g = 0; g < 16; g++) {
-            int qs = o + QS + 32 * (g / 8) + 16 * (g % 2);
-            int shift = 2 * ((g % 8) / 2);
-            IntVector group = IntVector.zero(Simd.I);
-            for (int l = 0; l < 16; l += Simd.LANES) {
-                IntVector quant = Simd.bytes(row, qs + l).lanewise(VectorOperators.ASHR, shift).and(3);
-                group = group.add(quant.mul(Simd.bytes(q, qb + 16 * g + l)));
+        @Override
+        int vectorBlockSum(byte[] row, int o, byte[] q, int qb) {
+            IntVector acc = IntVector.zero(Simd.I);
+            for (int g = 0; g < 16; g++) {
+                int qs = o + QS + 32 * (g / 8) + 16 * (g % 2);
+                int shift = 2 * ((g % 8) / 2);
+                IntVector group = IntVector.zero(Simd.I);
+                for (int l = 0; l < 16; l += Simd.LANES) {
+                    IntVector quant = Simd.bytes(row, qs + l).lanewise(VectorOperators.ASHR, shift).and(3);
+                    group = group.add(quant.mul(Simd.bytes(q, qb + 16 * g + l)));
+                }
+                acc = acc.add(group.mul(row[o + g] & 0xF));
             }
-            acc = acc.add(group.mul(row[o + g] & 0xF));
+            return acc.reduceLanes(VectorOperators.ADD);
         }
-        return acc.reduceLanes(VectorOperators.ADD);
-    }
 
-    /** The super-block's share of the dot product: dx·d·isum - dx·dmin·Σ(group sums · mins). */
-    private static float combine(byte[] row, int o, Activations x, int xBlock, int isum) {
-        int minSum = 0;
-        for (int g = 0; g < 16; g++) minSum += x.groupSums[16 * xBlock + g] * ((row[o + g] & 0xFF) >>> 4);
-        float dx = x.scales[xBlock];
-        return dx * f16(row, o + D) * isum - dx * f16(row, o + DMIN) * minSum;
-    }
+        /** The super-block's share of the dot product: dx·d·isum - dx·dmin·Σ(group sums · mins). */
+        @Override
+        float combine(byte[] row, int o, Activations x, int xBlock, int isum) {
+            int minSum = 0;
+            for (int g = 0; g < 16; g++) minSum += x.groupSums[16 * xBlock + g] * ((row[o + g] & 0xFF) >>> 4);
+            float dx = x.scales[xBlock];
+            return dx * f16(row, o + D) * isum - dx * f16(row, o + DMIN) * minSum;
+        }
+    };
 }

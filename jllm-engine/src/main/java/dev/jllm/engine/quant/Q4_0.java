@@ -16,20 +16,21 @@ public final class Q4_0 {
     public static final int BLOCK_SIZE = 32;
     public static final int BLOCK_BYTES = 18;
 
+    private static final Block32 FORMAT = new Block32("Q4_0", BLOCK_BYTES, false, Q4_0::quants);
+
     private Q4_0() {}
 
     /** ggml's {@code dequantize_row_q4_0}. */
     public static void dequantize(MemorySegment src, long offset, float[] dst, int dstOffset, int count) {
-        int blocks = Blocks.count(count, BLOCK_SIZE, "Q4_0");
-        for (int b = 0; b < blocks; b++) {
-            long o = offset + (long) b * BLOCK_BYTES;
-            float d = f16(src, o);
-            int y = dstOffset + b * BLOCK_SIZE;
-            for (int j = 0; j < 16; j++) {
-                int packed = u8(src, o + 2 + j);
-                dst[y + j] = ((packed & 0x0F) - 8) * d;
-                dst[y + j + 16] = ((packed >>> 4) - 8) * d;
-            }
+        FORMAT.dequantize(src, offset, dst, dstOffset, count);
+    }
+
+    /** Reads the quants of the block at {@code o}: {@link Block32.Quants}. */
+    private static void quants(MemorySegment w, long o, int[] values) {
+        for (int j = 0; j < 16; j++) {
+            int packed = u8(w, o + 2 + j);
+            values[j] = (packed & 0x0F) - 8;
+            values[j + 16] = (packed >>> 4) - 8;
         }
     }
 
@@ -42,15 +43,7 @@ public final class Q4_0 {
         for (int b = 0; b < blocks; b++) {
             int x = srcOffset + b * BLOCK_SIZE;
             long o = dstOffset + (long) b * BLOCK_BYTES;
-            float amax = 0;
-            float max = 0;
-            for (int j = 0; j < BLOCK_SIZE; j++) {
-                float v = src[x + j];
-                if (amax < Math.abs(v)) {
-                    amax = Math.abs(v);
-                    max = v;
-                }
-            }
+            float max = Blocks.largestMagnitude(src, x, BLOCK_SIZE);
             float d = max / -8;
             float id = d != 0 ? 1.0f / d : 0.0f;
             LittleEndian.putF16(dst, o, d);
@@ -92,17 +85,6 @@ public final class Q4_0 {
 
     /** The reference for {@link #dot}: BlockLanes' order spelled out value by value. */
     static float dotScalar(MemorySegment w, long offset, Activations x, int xElement, int count) {
-        BlockLanes lanes = new BlockLanes();
-        int xBlock = xElement / BLOCK_SIZE;
-        for (int b = 0; b < count / BLOCK_SIZE; b++) {
-            long o = offset + (long) b * BLOCK_BYTES;
-            for (int j = 0; j < 16; j++) {
-                int packed = u8(w, o + 2 + j);
-                lanes.values[j] = (packed & 0x0F) - 8;
-                lanes.values[j + 16] = (packed >>> 4) - 8;
-            }
-            lanes.add(x.quants, xElement + b * BLOCK_SIZE, f16(w, o) * x.scales[xBlock + b]);
-        }
-        return lanes.sum();
+        return FORMAT.dotScalar(w, offset, x, xElement, count);
     }
 }

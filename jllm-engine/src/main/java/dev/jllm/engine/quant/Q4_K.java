@@ -3,7 +3,6 @@ package dev.jllm.engine.quant;
 import static dev.jllm.engine.quant.RowScratch.f16;
 
 import java.lang.foreign.MemorySegment;
-import java.util.Arrays;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorOperators;
 
@@ -51,53 +50,10 @@ public final class Q4_K {
     public static void quantize(float[] src, int srcOffset, MemorySegment dst, long dstOffset, int count) {
         int blocks = Blocks.count(count, BLOCK_SIZE, "Q4_K");
         byte[] L = new byte[BLOCK_SIZE];
-        byte[] laux = new byte[32];
-        float[] weights = new float[32];
-        float[] mins = new float[8];
-        float[] scales = new float[8];
         byte[] y = new byte[BLOCK_BYTES];
         for (int b = 0; b < blocks; b++) {
             int x = srcOffset + b * BLOCK_SIZE;
-            float maxScale = 0;
-            float maxMin = 0;
-            for (int j = 0; j < 8; ++j) {
-                float sumX2 = 0;
-                for (int l = 0; l < 32; ++l) sumX2 += src[x + 32 * j + l] * src[x + 32 * j + l];
-                float avX = (float) Math.sqrt(sumX2 / 32);
-                for (int l = 0; l < 32; ++l) weights[l] = avX + Math.abs(src[x + 32 * j + l]);
-                scales[j] = ScaleSearch.withMin(32, 15, src, x + 32 * j, weights, L, 32 * j, mins, j, laux, -1.f, 0.1f, 20, false);
-                if (scales[j] > maxScale) maxScale = scales[j];
-                if (mins[j] > maxMin) maxMin = mins[j];
-            }
-            float invScale = maxScale > 0 ? 63.f / maxScale : 0.f;
-            float invMin = maxMin > 0 ? 63.f / maxMin : 0.f;
-            Arrays.fill(y, (byte) 0);
-            for (int j = 0; j < 8; ++j) {
-                int ls = Math.min(63, Blocks.nearestInt(invScale * scales[j]) & 0xFF);
-                int lm = Math.min(63, Blocks.nearestInt(invMin * mins[j]) & 0xFF);
-                if (j < 4) {
-                    y[SCALES + j] = (byte) ls;
-                    y[SCALES + j + 4] = (byte) lm;
-                } else {
-                    y[SCALES + j + 4] = (byte) ((ls & 0xF) | ((lm & 0xF) << 4));
-                    y[SCALES + j - 4] |= (byte) ((ls >> 4) << 6);
-                    y[SCALES + j] |= (byte) ((lm >> 4) << 6);
-                }
-            }
-            short dBits = Float.floatToFloat16(maxScale / 63.f);
-            short dminBits = Float.floatToFloat16(maxMin / 63.f);
-            y[0] = (byte) dBits;
-            y[1] = (byte) (dBits >> 8);
-            y[2] = (byte) dminBits;
-            y[3] = (byte) (dminBits >> 8);
-            for (int j = 0; j < 8; ++j) {
-                float dl = Float.float16ToFloat(dBits) * KScales.scaleK4(y, SCALES, j);
-                if (dl == 0) continue;
-                float ml = Float.float16ToFloat(dminBits) * KScales.minK4(y, SCALES, j);
-                for (int ii = 0; ii < 32; ++ii) {
-                    L[32 * j + ii] = (byte) Math.max(0, Math.min(15, Blocks.nearestInt((src[x + 32 * j + ii] + ml) / dl)));
-                }
-            }
+            KScales.fitK4(src, x, 15, -1.f, 20, y, L);
             for (int j = 0; j < BLOCK_SIZE; j += 64) {
                 for (int l = 0; l < 32; ++l) y[QS + j / 2 + l] = (byte) (L[j + l] | (L[j + l + 32] << 4));
             }
@@ -105,76 +61,45 @@ public final class Q4_K {
         }
     }
 
-    /** Σ w·x over Q4_K weights and Q8_K activations, per {@code ggml_vec_dot_q4_K_q8_K}. */
-    static float dot(MemorySegment w, long offset, Activations x, int xElement, int count) {
-        return Simd.ENABLED ? dotVector(w, offset, x, xElement, count) : dotScalar(w, offset, x, xElement, count);
-    }
-
-    static float dotScalar(MemorySegment w, long offset, Activations x, int xElement, int count) {
-        byte[] row = RowScratch.copy(w, offset, count / BLOCK_SIZE * BLOCK_BYTES);
-        byte[] q = x.quants;
-        int xBlock = xElement / BLOCK_SIZE;
-        float sum = 0;
-        for (int b = 0; b < count / BLOCK_SIZE; b++) {
-            int o = b * BLOCK_BYTES;
-            int qb = xElement + b * BLOCK_SIZE;
+    /** Dot products with Q8_K activations, per {@code ggml_vec_dot_q4_K_q8_K}. */
+    static final SuperBlockDot DOT = new SuperBlockDot(BLOCK_BYTES) {
+        @Override
+        int scalarBlockSum(byte[] row, int o, byte[] q, int qb) {
             int isum = 0;
             for (int sub = 0; sub < 8; sub++) {
                 int subSum = 0;
                 for (int l = 0; l < 32; l++) subSum += q[qb + 32 * sub + l] * quant(row, o, sub, l);
                 isum += KScales.scaleK4(row, o + SCALES, sub) * subSum;
             }
-            sum += combine(row, o, x, xBlock + b, isum);
+            return isum;
         }
-        return sum;
-    }
 
-    /** {@link #dotScalar} with the integer sums taken in vector lanes: the same result, bit for bit. */
-    static float dotVector(MemorySegment w, long offset, Activations x, int xElement, int count) {
-        return dotRow(RowScratch.copy(w, offset, count / BLOCK_SIZE * BLOCK_BYTES), x, xElement, count);
-    }
-
-    /** {@link RowKernel.RowBatch}: the row copied once, then {@link #dotVector}'s arithmetic per vector. */
-    static void multiply(MemorySegment w, long offset, int count, Activations x, int first, int end, boolean tiled, float[] out, int o,
-            int outStride) {
-        byte[] row = RowScratch.copy(w, offset, count / BLOCK_SIZE * BLOCK_BYTES);
-        for (int v = first; v < end; v++) out[o + v * outStride] = dotRow(row, x, v * count, count);
-    }
-
-    private static float dotRow(byte[] row, Activations x, int xElement, int count) {
-        int xBlock = xElement / BLOCK_SIZE;
-        float sum = 0;
-        for (int b = 0; b < count / BLOCK_SIZE; b++) {
-            int o = b * BLOCK_BYTES;
-            sum += combine(row, o, x, xBlock + b, blockSum(row, o, x.quants, xElement + b * BLOCK_SIZE));
-        }
-        return sum;
-    }
-
-    /** Σ scale · q · x over the super-block at row[o] and the activation quants from q[qb]. */
-    private static int blockSum(byte[] row, int o, byte[] q, int qb) {
-        IntVector acc = IntVector.zero(Simd.I);
-        for (int c = 0; c < 4; c++) {
-            IntVector low = IntVector.zero(Simd.I);
-            IntVector high = IntVector.zero(Simd.I);
-            for (int l = 0; l < 32; l += Simd.LANES) {
-                IntVector packed = Simd.bytes(row, o + QS + 32 * c + l);
-                low = low.add(packed.and(0xF).mul(Simd.bytes(q, qb + 64 * c + l)));
-                high = high.add(packed.lanewise(VectorOperators.ASHR, 4).and(0xF).mul(Simd.bytes(q, qb + 64 * c + 32 + l)));
+        @Override
+        int vectorBlockSum(byte[] row, int o, byte[] q, int qb) {
+            IntVector acc = IntVector.zero(Simd.I);
+            for (int c = 0; c < 4; c++) {
+                IntVector low = IntVector.zero(Simd.I);
+                IntVector high = IntVector.zero(Simd.I);
+                for (int l = 0; l < 32; l += Simd.LANES) {
+                    IntVector packed = Simd.bytes(row, o + QS + 32 * c + l);
+                    low = low.add(packed.and(0xF).mul(Simd.bytes(q, qb + 64 * c + l)));
+                    high = high.add(packed.lanewise(VectorOperators.ASHR, 4).and(0xF).mul(Simd.bytes(q, qb + 64 * c + 32 + l)));
+                }
+                acc = acc.add(low.mul(KScales.scaleK4(row, o + SCALES, 2 * c))).add(high.mul(KScales.scaleK4(row, o + SCALES, 2 * c + 1)));
             }
-            acc = acc.add(low.mul(KScales.scaleK4(row, o + SCALES, 2 * c))).add(high.mul(KScales.scaleK4(row, o + SCALES, 2 * c + 1)));
+            return acc.reduceLanes(VectorOperators.ADD);
         }
-        return acc.reduceLanes(VectorOperators.ADD);
-    }
 
-    /** The super-block's share of the dot product: d·dx·isum - dmin·dx·Σ(group sums · mins). */
-    private static float combine(byte[] row, int o, Activations x, int xBlock, int isum) {
-        int minSum = 0;
-        for (int sub = 0; sub < 8; sub++) {
-            int groups = x.groupSums[16 * xBlock + 2 * sub] + x.groupSums[16 * xBlock + 2 * sub + 1];
-            minSum += groups * KScales.minK4(row, o + SCALES, sub);
+        /** The super-block's share of the dot product: d·dx·isum - dmin·dx·Σ(group sums · mins). */
+        @Override
+        float combine(byte[] row, int o, Activations x, int xBlock, int isum) {
+            int minSum = 0;
+            for (int sub = 0; sub < 8; sub++) {
+                int groups = x.groupSums[16 * xBlock + 2 * sub] + x.groupSums[16 * xBlock + 2 * sub + 1];
+                minSum += groups * KScales.minK4(row, o + SCALES, sub);
+            }
+            float dx = x.scales[xBlock];
+            return f16(row, o) * dx * isum - f16(row, o + 2) * dx * minSum;
         }
-        float dx = x.scales[xBlock];
-        return f16(row, o) * dx * isum - f16(row, o + 2) * dx * minSum;
-    }
+    };
 }

@@ -17,21 +17,22 @@ public final class Q5_0 {
     public static final int BLOCK_SIZE = 32;
     public static final int BLOCK_BYTES = 22;
 
+    private static final Block32 FORMAT = new Block32("Q5_0", BLOCK_BYTES, false, Q5_0::quants);
+
     private Q5_0() {}
 
     /** ggml's {@code dequantize_row_q5_0}. */
     public static void dequantize(MemorySegment src, long offset, float[] dst, int dstOffset, int count) {
-        int blocks = Blocks.count(count, BLOCK_SIZE, "Q5_0");
-        for (int b = 0; b < blocks; b++) {
-            long o = offset + (long) b * BLOCK_BYTES;
-            float d = f16(src, o);
-            int qh = i32(src, o + 2);
-            int y = dstOffset + b * BLOCK_SIZE;
-            for (int j = 0; j < 16; j++) {
-                int packed = u8(src, o + 6 + j);
-                dst[y + j] = (((packed & 0x0F) | ((qh >>> j) & 1) << 4) - 16) * d;
-                dst[y + j + 16] = (((packed >>> 4) | ((qh >>> (j + 16)) & 1) << 4) - 16) * d;
-            }
+        FORMAT.dequantize(src, offset, dst, dstOffset, count);
+    }
+
+    /** Reads the quants of the block at {@code o}: {@link Block32.Quants}. */
+    private static void quants(MemorySegment w, long o, int[] values) {
+        int qh = i32(w, o + 2);
+        for (int j = 0; j < 16; j++) {
+            int packed = u8(w, o + 6 + j);
+            values[j] = ((packed & 0x0F) | ((qh >>> j) & 1) << 4) - 16;
+            values[j + 16] = ((packed >>> 4) | ((qh >>> (j + 16)) & 1) << 4) - 16;
         }
     }
 
@@ -41,15 +42,7 @@ public final class Q5_0 {
         for (int b = 0; b < blocks; b++) {
             int x = srcOffset + b * BLOCK_SIZE;
             long o = dstOffset + (long) b * BLOCK_BYTES;
-            float amax = 0;
-            float max = 0;
-            for (int j = 0; j < BLOCK_SIZE; j++) {
-                float v = src[x + j];
-                if (amax < Math.abs(v)) {
-                    amax = Math.abs(v);
-                    max = v;
-                }
-            }
+            float max = Blocks.largestMagnitude(src, x, BLOCK_SIZE);
             float d = max / -16;
             float id = d != 0 ? 1.0f / d : 0.0f;
             LittleEndian.putF16(dst, o, d);
@@ -96,18 +89,6 @@ public final class Q5_0 {
 
     /** The reference for {@link #dot}: BlockLanes' order spelled out value by value. */
     static float dotScalar(MemorySegment w, long offset, Activations x, int xElement, int count) {
-        BlockLanes lanes = new BlockLanes();
-        int xBlock = xElement / BLOCK_SIZE;
-        for (int b = 0; b < count / BLOCK_SIZE; b++) {
-            long o = offset + (long) b * BLOCK_BYTES;
-            int qh = i32(w, o + 2);
-            for (int j = 0; j < 16; j++) {
-                int packed = u8(w, o + 6 + j);
-                lanes.values[j] = ((packed & 0x0F) | ((qh >>> j) & 1) << 4) - 16;
-                lanes.values[j + 16] = ((packed >>> 4) | ((qh >>> (j + 16)) & 1) << 4) - 16;
-            }
-            lanes.add(x.quants, xElement + b * BLOCK_SIZE, f16(w, o) * x.scales[xBlock + b]);
-        }
-        return lanes.sum();
+        return FORMAT.dotScalar(w, offset, x, xElement, count);
     }
 }

@@ -17,22 +17,22 @@ public final class Q5_1 {
     public static final int BLOCK_SIZE = 32;
     public static final int BLOCK_BYTES = 24;
 
+    private static final Block32 FORMAT = new Block32("Q5_1", BLOCK_BYTES, true, Q5_1::quants);
+
     private Q5_1() {}
 
     /** ggml's {@code dequantize_row_q5_1}. */
     public static void dequantize(MemorySegment src, long offset, float[] dst, int dstOffset, int count) {
-        int blocks = Blocks.count(count, BLOCK_SIZE, "Q5_1");
-        for (int b = 0; b < blocks; b++) {
-            long o = offset + (long) b * BLOCK_BYTES;
-            float d = f16(src, o);
-            float m = f16(src, o + 2);
-            int qh = i32(src, o + 4);
-            int y = dstOffset + b * BLOCK_SIZE;
-            for (int j = 0; j < 16; j++) {
-                int packed = u8(src, o + 8 + j);
-                dst[y + j] = ((packed & 0x0F) | ((qh >>> j) & 1) << 4) * d + m;
-                dst[y + j + 16] = ((packed >>> 4) | ((qh >>> (j + 16)) & 1) << 4) * d + m;
-            }
+        FORMAT.dequantize(src, offset, dst, dstOffset, count);
+    }
+
+    /** Reads the quants of the block at {@code o}: {@link Block32.Quants}. */
+    private static void quants(MemorySegment w, long o, int[] values) {
+        int qh = i32(w, o + 4);
+        for (int j = 0; j < 16; j++) {
+            int packed = u8(w, o + 8 + j);
+            values[j] = (packed & 0x0F) | ((qh >>> j) & 1) << 4;
+            values[j + 16] = (packed >>> 4) | ((qh >>> (j + 16)) & 1) << 4;
         }
     }
 
@@ -42,13 +42,8 @@ public final class Q5_1 {
         for (int b = 0; b < blocks; b++) {
             int x = srcOffset + b * BLOCK_SIZE;
             long o = dstOffset + (long) b * BLOCK_BYTES;
-            float min = Float.MAX_VALUE;
-            float max = -Float.MAX_VALUE;
-            for (int j = 0; j < BLOCK_SIZE; j++) {
-                float v = src[x + j];
-                if (v < min) min = v;
-                if (v > max) max = v;
-            }
+            float min = Blocks.min(src, x, BLOCK_SIZE);
+            float max = Blocks.max(src, x, BLOCK_SIZE);
             float d = (max - min) / 31;
             float id = d != 0 ? 1.0f / d : 0.0f;
             LittleEndian.putF16(dst, o, d);
@@ -101,20 +96,6 @@ public final class Q5_1 {
 
     /** The reference for {@link #dot}: BlockLanes' order spelled out value by value. */
     static float dotScalar(MemorySegment w, long offset, Activations x, int xElement, int count) {
-        BlockLanes lanes = new BlockLanes();
-        int xBlock = xElement / BLOCK_SIZE;
-        float minTerms = 0;
-        for (int b = 0; b < count / BLOCK_SIZE; b++) {
-            long o = offset + (long) b * BLOCK_BYTES;
-            minTerms = Math.fma(f16(w, o + 2), x.blockSums[xBlock + b], minTerms);
-            int qh = i32(w, o + 4);
-            for (int j = 0; j < 16; j++) {
-                int packed = u8(w, o + 8 + j);
-                lanes.values[j] = (packed & 0x0F) | ((qh >>> j) & 1) << 4;
-                lanes.values[j + 16] = (packed >>> 4) | ((qh >>> (j + 16)) & 1) << 4;
-            }
-            lanes.add(x.quants, xElement + b * BLOCK_SIZE, f16(w, o) * x.scales[xBlock + b]);
-        }
-        return lanes.sum() + minTerms;
+        return FORMAT.dotScalar(w, offset, x, xElement, count);
     }
 }

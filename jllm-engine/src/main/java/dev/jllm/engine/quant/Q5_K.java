@@ -3,7 +3,6 @@ package dev.jllm.engine.quant;
 import static dev.jllm.engine.quant.RowScratch.f16;
 
 import java.lang.foreign.MemorySegment;
-import java.util.Arrays;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorOperators;
 
@@ -53,53 +52,10 @@ public final class Q5_K {
     public static void quantize(float[] src, int srcOffset, MemorySegment dst, long dstOffset, int count) {
         int blocks = Blocks.count(count, BLOCK_SIZE, "Q5_K");
         byte[] L = new byte[BLOCK_SIZE];
-        byte[] laux = new byte[32];
-        float[] weights = new float[32];
-        float[] mins = new float[8];
-        float[] scales = new float[8];
         byte[] y = new byte[BLOCK_BYTES];
         for (int b = 0; b < blocks; b++) {
             int x = srcOffset + b * BLOCK_SIZE;
-            float maxScale = 0;
-            float maxMin = 0;
-            for (int j = 0; j < 8; ++j) {
-                float sumX2 = 0;
-                for (int l = 0; l < 32; ++l) sumX2 += src[x + 32 * j + l] * src[x + 32 * j + l];
-                float avX = (float) Math.sqrt(sumX2 / 32);
-                for (int l = 0; l < 32; ++l) weights[l] = avX + Math.abs(src[x + 32 * j + l]);
-                scales[j] = ScaleSearch.withMin(32, 31, src, x + 32 * j, weights, L, 32 * j, mins, j, laux, -0.5f, 0.1f, 15, false);
-                if (scales[j] > maxScale) maxScale = scales[j];
-                if (mins[j] > maxMin) maxMin = mins[j];
-            }
-            float invScale = maxScale > 0 ? 63.f / maxScale : 0.f;
-            float invMin = maxMin > 0 ? 63.f / maxMin : 0.f;
-            Arrays.fill(y, (byte) 0);
-            for (int j = 0; j < 8; ++j) {
-                int ls = Math.min(63, Blocks.nearestInt(invScale * scales[j]) & 0xFF);
-                int lm = Math.min(63, Blocks.nearestInt(invMin * mins[j]) & 0xFF);
-                if (j < 4) {
-                    y[SCALES + j] = (byte) ls;
-                    y[SCALES + j + 4] = (byte) lm;
-                } else {
-                    y[SCALES + j + 4] = (byte) ((ls & 0xF) | ((lm & 0xF) << 4));
-                    y[SCALES + j - 4] |= (byte) ((ls >> 4) << 6);
-                    y[SCALES + j] |= (byte) ((lm >> 4) << 6);
-                }
-            }
-            short dBits = Float.floatToFloat16(maxScale / 63.f);
-            short dminBits = Float.floatToFloat16(maxMin / 63.f);
-            y[0] = (byte) dBits;
-            y[1] = (byte) (dBits >> 8);
-            y[2] = (byte) dminBits;
-            y[3] = (byte) (dminBits >> 8);
-            for (int j = 0; j < 8; ++j) {
-                float dl = Float.float16ToFloat(dBits) * KScales.scaleK4(y, SCALES, j);
-                if (dl == 0) continue;
-                float ml = Float.float16ToFloat(dminBits) * KScales.minK4(y, SCALES, j);
-                for (int ii = 0; ii < 32; ++ii) {
-                    L[32 * j + ii] = (byte) Math.max(0, Math.min(31, Blocks.nearestInt((src[x + 32 * j + ii] + ml) / dl)));
-                }
-            }
+            KScales.fitK4(src, x, 31, -0.5f, 15, y, L);
             for (int n = 0; n < BLOCK_SIZE; n += 64) {
                 for (int j = 0; j < 32; ++j) {
                     int l1 = L[n + j];
@@ -119,80 +75,43 @@ public final class Q5_K {
         }
     }
 
-    /** Σ w·x over Q5_K weights and Q8_K activations, per {@code ggml_vec_dot_q5_K_q8_K}. */
-    static float dot(MemorySegment w, long offset, Activations x, int xElement, int count) {
-        return Simd.ENABLED ? dotVector(w, offset, x, xElement, count) : dotScalar(w, offset, x, xElement, count);
-    }
-
-    static float dotScalar(MemorySegment w, long offset, Activations x, int xElement, int count) {
-        byte[] row = RowScratch.copy(w, offset, count / BLOCK_SIZE * BLOCK_BYTES);
-        byte[] q = x.quants;
-        int xBlock = xElement / BLOCK_SIZE;
-        float sum = 0;
-        for (int b = 0; b < count / BLOCK_SIZE; b++) {
-            int o = b * BLOCK_BYTES;
-            int qb = xElement + b * BLOCK_SIZE;
+    /** Dot products with Q8_K activations, per {@code ggml_vec_dot_q5_K_q8_K}. */
+    static final SuperBlockDot DOT = new SuperBlockDot(BLOCK_BYTES) {
+        @Override
+        int scalarBlockSum(byte[] row, int o, byte[] q, int qb) {
             int isum = 0;
             for (int sub = 0; sub < 8; sub++) {
                 int subSum = 0;
                 for (int l = 0; l < 32; l++) subSum += q[qb + 32 * sub + l] * quant(row, o, sub, l);
                 isum += KScales.scaleK4(row, o + SCALES, sub) * subSum;
             }
-            sum += combine(row, o, x, xBlock + b, isum);
+            return isum;
         }
-        return sum;
-    }
 
-    /** {@link #dotScalar} with the integer sums taken in vector lanes: the same result, bit for bit. */
-    static float dotVector(MemorySegment w, long offset, Activations x, int xElement, int count) {
-        return dotRow(RowScratch.copy(w, offset, count / BLOCK_SIZE * BLOCK_BYTES), x, xElement, count);
-    }
-
-    /** {@link RowKernel.RowBatch}: the row copied once, then {@link #dotVector}'s arithmetic per vector. */
-    static void multiply(MemorySegment w, long offset, int count, Activations x, int first, int end, boolean tiled, float[] out, int o,
-            int outStride) {
-        byte[] row = RowScratch.copy(w, offset, count / BLOCK_SIZE * BLOCK_BYTES);
-        for (int v = first; v < end; v++) out[o + v * outStride] = dotRow(row, x, v * count, count);
-    }
-
-    private static float dotRow(byte[] row, Activations x, int xElement, int count) {
-        int xBlock = xElement / BLOCK_SIZE;
-        float sum = 0;
-        for (int b = 0; b < count / BLOCK_SIZE; b++) {
-            int o = b * BLOCK_BYTES;
-            sum += combine(row, o, x, xBlock + b, blockSum(row, o, x.quants, xElement + b * BLOCK_SIZE));
-        }
-        return sum;
-    }
-
-    /** Σ scale · q · x over the super-block at row[o] and the activation quants from q[qb]. */
-    private static int blockSum(byte[] row, int o, byte[] q, int qb) {
-        IntVector acc = IntVector.zero(Simd.I);
-        for (int c = 0; c < 4; c++) {
-            IntVector low = IntVector.zero(Simd.I);
-            IntVector high = IntVector.zero(Simd.I);
-            for (int l = 0; l < 32; l += Simd.LANES) {
-                IntVector packed = Simd.bytes(row, o + QS + 32 * c + l);
-                IntVector fifth = Simd.bytes(row, o + QH + l);
-                IntVector q0 = packed.and(0xF).or(fifth.lanewise(VectorOperators.ASHR, 2 * c).and(1).lanewise(VectorOperators.LSHL, 4));
-                IntVector q1 = packed.lanewise(VectorOperators.ASHR, 4).and(0xF)
-                        .or(fifth.lanewise(VectorOperators.ASHR, 2 * c + 1).and(1).lanewise(VectorOperators.LSHL, 4));
-                low = low.add(q0.mul(Simd.bytes(q, qb + 64 * c + l)));
-                high = high.add(q1.mul(Simd.bytes(q, qb + 64 * c + 32 + l)));
+        @Override
+        int vectorBlockSum(byte[] row, int o, byte[] q, int qb) {
+            IntVector acc = IntVector.zero(Simd.I);
+            for (int c = 0; c < 4; c++) {
+                IntVector low = IntVector.zero(Simd.I);
+                IntVector high = IntVector.zero(Simd.I);
+                for (int l = 0; l < 32; l += Simd.LANES) {
+                    IntVector packed = Simd.bytes(row, o + QS + 32 * c + l);
+                    IntVector fifth = Simd.bytes(row, o + QH + l);
+                    IntVector q0 = packed.and(0xF).or(fifth.lanewise(VectorOperators.ASHR, 2 * c).and(1).lanewise(VectorOperators.LSHL, 4));
+                    IntVector q1 = packed.lanewise(VectorOperators.ASHR, 4).and(0xF)
+                            .or(fifth.lanewise(VectorOperators.ASHR, 2 * c + 1).and(1).lanewise(VectorOperators.LSHL, 4));
+                    low = low.add(q0.mul(Simd.bytes(q, qb + 64 * c + l)));
+                    high = high.add(q1.mul(Simd.bytes(q, qb + 64 * c + 32 + l)));
+                }
+                acc = acc.add(low.mul(KScales.scaleK4(row, o + SCALES, 2 * c))).add(high.mul(KScales.scaleK4(row, o + SCALES, 2 * c + 1)));
             }
-            acc = acc.add(low.mul(KScales.scaleK4(row, o + SCALES, 2 * c))).add(high.mul(KScales.scaleK4(row, o + SCALES, 2 * c + 1)));
+            return acc.reduceLanes(VectorOperators.ADD);
         }
-        return acc.reduceLanes(VectorOperators.ADD);
-    }
 
-    /** The super-block's share of the dot product: d·dx·isum - dmin·dx·Σ(group sums · mins). */
-    private static float combine(byte[] row, int o, Activations x, int xBlock, int isum) {
-        int minSum = 0;
-        for (int sub = 0; sub < 8; sub++) {
-            int groups = x.groupSums[16 * xBlock + 2 * sub] + x.groupSums[16 * xBlock + 2 * sub + 1];
-            minSum += groups * KScales.minK4(row, o + SCALES, sub);
+        /** The same as Q4_K's: d, dmin and the packed scales and mins sit at the same offsets. */
+        @Override
+        float combine(byte[] row, int o, Activations x, int xBlock, int isum) {
+            return Q4_K.DOT.combine(row, o, x, xBlock, isum);
         }
-        float dx = x.scales[xBlock];
-        return f16(row, o) * dx * isum - f16(row, o + 2) * dx * minSum;
-    }
+    };
 }

@@ -96,60 +96,31 @@ public final class Q6_K {
         }
     }
 
-    /** Σ w·x over Q6_K weights and Q8_K activations, per {@code ggml_vec_dot_q6_K_q8_K}. */
-    static float dot(MemorySegment w, long offset, Activations x, int xElement, int count) {
-        return Simd.ENABLED ? dotVector(w, offset, x, xElement, count) : dotScalar(w, offset, x, xElement, count);
-    }
-
-    static float dotScalar(MemorySegment w, long offset, Activations x, int xElement, int count) {
-        byte[] row = RowScratch.copy(w, offset, count / BLOCK_SIZE * BLOCK_BYTES);
-        byte[] q = x.quants;
-        float[] xd = x.scales;
-        int xBlock = xElement / BLOCK_SIZE;
-        float sum = 0;
-        for (int b = 0; b < count / BLOCK_SIZE; b++) {
-            int o = b * BLOCK_BYTES;
-            int qb = xElement + b * BLOCK_SIZE;
+    /** Dot products with Q8_K activations, per {@code ggml_vec_dot_q6_K_q8_K}. */
+    static final SuperBlockDot DOT = new SuperBlockDot(BLOCK_BYTES) {
+        @Override
+        int scalarBlockSum(byte[] row, int o, byte[] q, int qb) {
             int isum = 0;
             for (int g = 0; g < 16; g++) {
                 int groupSum = 0;
                 for (int l = 0; l < 16; l++) groupSum += q[qb + 16 * g + l] * quant(row, o, 16 * g + l);
                 isum += row[o + SCALES + g] * groupSum;
             }
-            sum += (f16(row, o + D) * xd[xBlock + b]) * isum;
+            return isum;
         }
-        return sum;
-    }
 
-    /** {@link #dotScalar} with the integer sums taken in vector lanes: the same result, bit for bit. */
-    static float dotVector(MemorySegment w, long offset, Activations x, int xElement, int count) {
-        return dotRow(RowScratch.copy(w, offset, count / BLOCK_SIZE * BLOCK_BYTES), x, xElement, count);
-    }
-
-    /** {@link RowKernel.RowBatch}: the row copied once, then {@link #dotVector}'s arithmetic per vector. */
-    static void multiply(MemorySegment w, long offset, int count, Activations x, int first, int end, boolean tiled, float[] out, int o,
-            int outStride) {
-        byte[] row = RowScratch.copy(w, offset, count / BLOCK_SIZE * BLOCK_BYTES);
-        for (int v = first; v < end; v++) out[o + v * outStride] = dotRow(row, x, v * count, count);
-    }
-
-    private static float dotRow(byte[] row, Activations x, int xElement, int count) {
-        float[] xd = x.scales;
-        int xBlock = xElement / BLOCK_SIZE;
-        float sum = 0;
-        for (int b = 0; b < count / BLOCK_SIZE; b++) {
-            int o = b * BLOCK_BYTES;
-            sum += (f16(row, o + D) * xd[xBlock + b]) * blockSum(row, o, x.quants, xElement + b * BLOCK_SIZE);
+        @Override
+        int vectorBlockSum(byte[] row, int o, byte[] q, int qb) {
+            int sum = 0;
+            for (int k = 0; k < 4; k++) sum += quarterSum(row, o, q, qb, k);
+            return sum;
         }
-        return sum;
-    }
 
-    /** Σ scale · q · x over the super-block at row[o] and the activation quants from q[qb]. */
-    private static int blockSum(byte[] row, int o, byte[] q, int qb) {
-        int sum = 0;
-        for (int k = 0; k < 4; k++) sum += quarterSum(row, o, q, qb, k);
-        return sum;
-    }
+        @Override
+        float combine(byte[] row, int o, Activations x, int xBlock, int isum) {
+            return (f16(row, o + D) * x.scales[xBlock]) * isum;
+        }
+    };
 
     /**
      * The share of values 128n + 32k + l (n = 0, 1; l < 32): one quarter per call keeps the compiled loop small

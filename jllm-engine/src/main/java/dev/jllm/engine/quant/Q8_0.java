@@ -15,17 +15,18 @@ public final class Q8_0 {
     public static final int BLOCK_SIZE = 32;
     public static final int BLOCK_BYTES = 34;
 
+    private static final Block32 FORMAT = new Block32("Q8_0", BLOCK_BYTES, false, Q8_0::quants);
+
     private Q8_0() {}
 
     /** ggml's {@code dequantize_row_q8_0}. */
     public static void dequantize(MemorySegment src, long offset, float[] dst, int dstOffset, int count) {
-        int blocks = Blocks.count(count, BLOCK_SIZE, "Q8_0");
-        for (int b = 0; b < blocks; b++) {
-            long o = offset + (long) b * BLOCK_BYTES;
-            float d = f16(src, o);
-            int y = dstOffset + b * BLOCK_SIZE;
-            for (int j = 0; j < BLOCK_SIZE; j++) dst[y + j] = i8(src, o + 2 + j) * d;
-        }
+        FORMAT.dequantize(src, offset, dst, dstOffset, count);
+    }
+
+    /** Reads the quants of the block at {@code o}: {@link Block32.Quants}. */
+    private static void quants(MemorySegment w, long o, int[] values) {
+        for (int j = 0; j < BLOCK_SIZE; j++) values[j] = i8(w, o + 2 + j);
     }
 
     /** ggml's reference quantizer {@code quantize_row_q8_0_ref}: d = amax / 127, q = roundf(x / d). */
@@ -34,8 +35,7 @@ public final class Q8_0 {
         for (int b = 0; b < blocks; b++) {
             int x = srcOffset + b * BLOCK_SIZE;
             long o = dstOffset + (long) b * BLOCK_BYTES;
-            float amax = 0;
-            for (int j = 0; j < BLOCK_SIZE; j++) amax = Math.max(amax, Math.abs(src[x + j]));
+            float amax = Blocks.absMax(src, x, BLOCK_SIZE);
             float d = amax / 127;
             float id = d != 0 ? 1.0f / d : 0.0f;
             LittleEndian.putF16(dst, o, d);
@@ -52,8 +52,7 @@ public final class Q8_0 {
         int blocks = Blocks.count(count, BLOCK_SIZE, "Q8_0");
         for (int b = 0; b < blocks; b++) {
             int xb = offset + b * BLOCK_SIZE;
-            float amax = 0;
-            for (int j = 0; j < BLOCK_SIZE; j++) amax = Math.max(amax, Math.abs(x[xb + j]));
+            float amax = Blocks.absMax(x, xb, BLOCK_SIZE);
             d[dOffset + b] = Float.float16ToFloat(Float.floatToFloat16(amax / 127.f));
             float id = amax != 0 ? 127.f / amax : 0.0f;
             int qb = qOffset + b * BLOCK_SIZE;
@@ -91,13 +90,6 @@ public final class Q8_0 {
 
     /** The reference for {@link #dot}: BlockLanes' order spelled out value by value. */
     static float dotScalar(MemorySegment w, long offset, Activations x, int xElement, int count) {
-        BlockLanes lanes = new BlockLanes();
-        int xBlock = xElement / BLOCK_SIZE;
-        for (int b = 0; b < count / BLOCK_SIZE; b++) {
-            long o = offset + (long) b * BLOCK_BYTES;
-            for (int j = 0; j < BLOCK_SIZE; j++) lanes.values[j] = i8(w, o + 2 + j);
-            lanes.add(x.quants, xElement + b * BLOCK_SIZE, f16(w, o) * x.scales[xBlock + b]);
-        }
-        return lanes.sum();
+        return FORMAT.dotScalar(w, offset, x, xElement, count);
     }
 }

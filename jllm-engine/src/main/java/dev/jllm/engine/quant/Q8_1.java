@@ -1,6 +1,5 @@
 package dev.jllm.engine.quant;
 
-import static dev.jllm.engine.quant.LittleEndian.f16;
 import static dev.jllm.engine.quant.LittleEndian.i8;
 
 import java.lang.foreign.MemorySegment;
@@ -13,17 +12,18 @@ public final class Q8_1 {
     public static final int BLOCK_SIZE = 32;
     public static final int BLOCK_BYTES = 36;
 
+    private static final Block32 FORMAT = new Block32("Q8_1", BLOCK_BYTES, false, Q8_1::quants);
+
     private Q8_1() {}
 
     /** value = d * q (ggml has no dequantizer for this activation-only type; this is the defining formula). */
     public static void dequantize(MemorySegment src, long offset, float[] dst, int dstOffset, int count) {
-        int blocks = Blocks.count(count, BLOCK_SIZE, "Q8_1");
-        for (int b = 0; b < blocks; b++) {
-            long o = offset + (long) b * BLOCK_BYTES;
-            float d = f16(src, o);
-            int y = dstOffset + b * BLOCK_SIZE;
-            for (int j = 0; j < BLOCK_SIZE; j++) dst[y + j] = i8(src, o + 4 + j) * d;
-        }
+        FORMAT.dequantize(src, offset, dst, dstOffset, count);
+    }
+
+    /** Reads the quants of the block at {@code o}: {@link Block32.Quants}. */
+    private static void quants(MemorySegment w, long o, int[] values) {
+        for (int j = 0; j < BLOCK_SIZE; j++) values[j] = i8(w, o + 4 + j);
     }
 
     /** ggml's reference quantizer {@code quantize_row_q8_1_ref}: like Q8_0's, plus s = fp16(Σq * d). */
@@ -32,8 +32,7 @@ public final class Q8_1 {
         for (int b = 0; b < blocks; b++) {
             int x = srcOffset + b * BLOCK_SIZE;
             long o = dstOffset + (long) b * BLOCK_BYTES;
-            float amax = 0;
-            for (int j = 0; j < BLOCK_SIZE; j++) amax = Math.max(amax, Math.abs(src[x + j]));
+            float amax = Blocks.absMax(src, x, BLOCK_SIZE);
             float d = amax / 127;
             float id = d != 0 ? 1.0f / d : 0.0f;
             LittleEndian.putF16(dst, o, d);
@@ -56,8 +55,7 @@ public final class Q8_1 {
         int blocks = Blocks.count(count, BLOCK_SIZE, "Q8_1");
         for (int b = 0; b < blocks; b++) {
             int xb = offset + b * BLOCK_SIZE;
-            float amax = 0;
-            for (int j = 0; j < BLOCK_SIZE; j++) amax = Math.max(amax, Math.abs(x[xb + j]));
+            float amax = Blocks.absMax(x, xb, BLOCK_SIZE);
             float scale = amax / 127.f;
             float id = amax != 0 ? 127.f / amax : 0.0f;
             int qb = qOffset + b * BLOCK_SIZE;

@@ -57,16 +57,8 @@ public final class Q8_K {
             int xb = offset + b * BLOCK_SIZE;
             int qb = qOffset + b * BLOCK_SIZE;
             int gb = (dBlock + b) * (BLOCK_SIZE / 16);
-            float max = 0;
-            float amax = 0;
-            for (int j = 0; j < BLOCK_SIZE; j++) {
-                float ax = Math.abs(x[xb + j]);
-                if (ax > amax) {
-                    amax = ax;
-                    max = x[xb + j];
-                }
-            }
-            if (amax == 0) {
+            float max = Blocks.largestMagnitude(x, xb, BLOCK_SIZE);
+            if (max == 0) {
                 d[dBlock + b] = 0;
                 Arrays.fill(q, qb, qb + BLOCK_SIZE, (byte) 0);
                 Arrays.fill(groupSums, gb, gb + BLOCK_SIZE / 16, (short) 0);

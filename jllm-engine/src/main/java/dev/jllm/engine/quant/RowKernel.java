@@ -63,11 +63,11 @@ record RowKernel(GgmlType dotType, Dequantizer dequantizer, Dot dot, Dot batchDo
             case Q5_0 -> new RowKernel(GgmlType.Q8_0, Q5_0::dequantize, Q5_0::dot, Q5_0::decode);
             case Q4_1 -> new RowKernel(GgmlType.Q8_1, Q4_1::dequantize, Q4_1::dot, Q4_1::decode);
             case Q5_1 -> new RowKernel(GgmlType.Q8_1, Q5_1::dequantize, Q5_1::dot, Q5_1::decode);
-            case Q2_K -> new RowKernel(GgmlType.Q8_K, Q2_K::dequantize, Q2_K::dot, Q2_K::dot, 1, Simd.ENABLED ? Q2_K::multiply : null);
-            case Q3_K -> new RowKernel(GgmlType.Q8_K, Q3_K::dequantize, Q3_K::dot, Q3_K::dot, 1, Simd.ENABLED ? Q3_K::multiply : null);
-            case Q4_K -> new RowKernel(GgmlType.Q8_K, Q4_K::dequantize, Q4_K::dot, Q4_K::dot, 1, Simd.ENABLED ? Q4_K::multiply : null);
-            case Q5_K -> new RowKernel(GgmlType.Q8_K, Q5_K::dequantize, Q5_K::dot, Q5_K::dot, 1, Simd.ENABLED ? Q5_K::multiply : null);
-            case Q6_K -> new RowKernel(GgmlType.Q8_K, Q6_K::dequantize, Q6_K::dot, Q6_K::dot, 1, Simd.ENABLED ? Q6_K::multiply : null);
+            case Q2_K -> new RowKernel(GgmlType.Q8_K, Q2_K::dequantize, Q2_K.DOT::dot, Q2_K.DOT::dot, 1, Simd.ENABLED ? Q2_K.DOT::multiply : null);
+            case Q3_K -> new RowKernel(GgmlType.Q8_K, Q3_K::dequantize, Q3_K.DOT::dot, Q3_K.DOT::dot, 1, Simd.ENABLED ? Q3_K.DOT::multiply : null);
+            case Q4_K -> new RowKernel(GgmlType.Q8_K, Q4_K::dequantize, Q4_K.DOT::dot, Q4_K.DOT::dot, 1, Simd.ENABLED ? Q4_K.DOT::multiply : null);
+            case Q5_K -> new RowKernel(GgmlType.Q8_K, Q5_K::dequantize, Q5_K.DOT::dot, Q5_K.DOT::dot, 1, Simd.ENABLED ? Q5_K.DOT::multiply : null);
+            case Q6_K -> new RowKernel(GgmlType.Q8_K, Q6_K::dequantize, Q6_K.DOT::dot, Q6_K.DOT::dot, 1, Simd.ENABLED ? Q6_K.DOT::multiply : null);
             default -> null;
         };
     }

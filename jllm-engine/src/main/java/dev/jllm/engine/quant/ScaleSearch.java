@@ -17,16 +17,8 @@ final class ScaleSearch {
      * as q + nmax into {@code L[lOffset ..]}, weighted by x², trying 18 scales around nmax / max. Returns the scale.
      */
     static float symmetric(int n, int nmax, float[] x, int xOffset, byte[] L, int lOffset) {
-        float max = 0;
-        float amax = 0;
-        for (int i = 0; i < n; ++i) {
-            float ax = Math.abs(x[xOffset + i]);
-            if (ax > amax) {
-                amax = ax;
-                max = x[xOffset + i];
-            }
-        }
-        if (amax < GROUP_MAX_EPS) {
+        float max = Blocks.largestMagnitude(x, xOffset, n);
+        if (Math.abs(max) < GROUP_MAX_EPS) {
             for (int i = 0; i < n; ++i) L[lOffset + i] = 0;
             return 0.f;
         }
@@ -71,16 +63,8 @@ final class ScaleSearch {
      * passes) under x² weights; stores q + nmax. Returns the scale.
      */
     static float symmetricRefined(int n, int nmax, float[] x, int xOffset, byte[] L, int lOffset) {
-        float max = 0;
-        float amax = 0;
-        for (int i = 0; i < n; ++i) {
-            float ax = Math.abs(x[xOffset + i]);
-            if (ax > amax) {
-                amax = ax;
-                max = x[xOffset + i];
-            }
-        }
-        if (amax < GROUP_MAX_EPS) {
+        float max = Blocks.largestMagnitude(x, xOffset, n);
+        if (Math.abs(max) < GROUP_MAX_EPS) {
             for (int i = 0; i < n; ++i) L[lOffset + i] = 0;
             return 0.f;
         }

@@ -57,27 +57,27 @@ class VectorKernelProperties {
 
     @Property(tries = 40)
     void q2_K(@ForAll("shapes") Shape s) {
-        check(GgmlType.Q2_K, Q2_K::dotScalar, Q2_K::dotScalar, s);
+        check(GgmlType.Q2_K, Q2_K.DOT::dotScalar, Q2_K.DOT::dotScalar, s);
     }
 
     @Property(tries = 40)
     void q3_K(@ForAll("shapes") Shape s) {
-        check(GgmlType.Q3_K, Q3_K::dotScalar, Q3_K::dotScalar, s);
+        check(GgmlType.Q3_K, Q3_K.DOT::dotScalar, Q3_K.DOT::dotScalar, s);
     }
 
     @Property(tries = 40)
     void q4_K(@ForAll("shapes") Shape s) {
-        check(GgmlType.Q4_K, Q4_K::dotScalar, Q4_K::dotScalar, s);
+        check(GgmlType.Q4_K, Q4_K.DOT::dotScalar, Q4_K.DOT::dotScalar, s);
     }
 
     @Property(tries = 40)
     void q5_K(@ForAll("shapes") Shape s) {
-        check(GgmlType.Q5_K, Q5_K::dotScalar, Q5_K::dotScalar, s);
+        check(GgmlType.Q5_K, Q5_K.DOT::dotScalar, Q5_K.DOT::dotScalar, s);
     }
 
     @Property(tries = 40)
     void q6_K(@ForAll("shapes") Shape s) {
-        check(GgmlType.Q6_K, Q6_K::dotScalar, Q6_K::dotScalar, s);
+        check(GgmlType.Q6_K, Q6_K.DOT::dotScalar, Q6_K.DOT::dotScalar, s);
     }
 
     @Property(tries = 60)
