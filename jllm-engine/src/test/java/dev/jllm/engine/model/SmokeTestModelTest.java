@@ -6,6 +6,7 @@ import dev.jllm.engine.gguf.GgufFile;
 import dev.jllm.engine.gguf.GgufReader;
 import dev.jllm.engine.gguf.GgufTensor;
 import dev.jllm.engine.testing.SharedFiles;
+import dev.jllm.engine.testing.SyntheticModels;
 import java.io.IOException;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
@@ -94,7 +95,7 @@ class SmokeTestModelTest {
     /** Runs {@code gen_synthetic_gguf.py --print-values}; skips outside CI when python3 with numpy is missing. */
     private static List<Integer> referenceValues(long seed, String tensor, int start, int count) throws Exception {
         Path script = SharedFiles.file("tools/gen_synthetic_gguf.py");
-        List<String> command = List.of("python3", script.toString(), "--dim", "64", "--layers", "2", "--heads", "4",
+        List<String> command = List.of(SyntheticModels.PYTHON, script.toString(), "--dim", "64", "--layers", "2", "--heads", "4",
                 "--kv-heads", "2", "--ffn", "128", "--vocab", "354", "--ctx", "256", "--seed", String.valueOf(seed),
                 "--print-values", tensor + ":" + start + ":" + count);
         Process p;

@@ -23,6 +23,8 @@ import org.junit.jupiter.api.Assumptions;
  */
 public final class SyntheticModels {
     private static final Path CACHE = Path.of("target", "synthetic-models");
+    /** The Python that runs the generator: JLLM_PYTHON (set by .ci/run when the default python3 lacks numpy), else python3. */
+    public static final String PYTHON = System.getenv().getOrDefault("JLLM_PYTHON", "python3");
     private static final long TIMEOUT_MINUTES = 10;
 
     private SyntheticModels() {}
@@ -45,7 +47,7 @@ public final class SyntheticModels {
             requirePython();
             Files.createDirectories(CACHE);
             Path tmp = Files.createTempFile(CACHE, "gen-", ".gguf.tmp");
-            List<String> command = new ArrayList<>(List.of("python3", script.toString()));
+            List<String> command = new ArrayList<>(List.of(PYTHON, script.toString()));
             command.addAll(List.of(args));
             command.addAll(List.of("-o", tmp.toString()));
             Path log = Files.createTempFile(CACHE, "gen-", ".log");
@@ -80,11 +82,11 @@ public final class SyntheticModels {
     private static void requirePython() throws InterruptedException {
         String problem;
         try {
-            Process p = new ProcessBuilder("python3", "-c", "import numpy").redirectErrorStream(true)
+            Process p = new ProcessBuilder(PYTHON, "-c", "import numpy").redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-            problem = p.waitFor(1, TimeUnit.MINUTES) && p.exitValue() == 0 ? null : "python3 cannot import numpy";
+            problem = p.waitFor(1, TimeUnit.MINUTES) && p.exitValue() == 0 ? null : PYTHON + " cannot import numpy";
         } catch (IOException e) {
-            problem = "python3 is not available (" + e.getMessage() + ")";
+            problem = PYTHON + " is not available (" + e.getMessage() + ")";
         }
         if (problem == null) return;
         String msg = problem + ": cannot generate synthetic models with tools/gen_synthetic_gguf.py";
