@@ -1,5 +1,6 @@
 package dev.jllm.engine.quant;
 
+import java.lang.foreign.MemorySegment;
 import java.util.Arrays;
 
 /** The packed 6-bit sub-block scales of the K-quants (12 bytes per super-block). */
@@ -23,6 +24,32 @@ final class KScales {
      * Q3_K scale {@code j} (0..15), already offset by -32: low 4 bits from byte j (j < 8) or the high nibble of byte
      * j - 8, high 2 bits from byte 8 + j % 4 at bit 2 * (j / 4).
      */
+    /** The quant of value 32 * sub + l of a Q4_K or Q5_K super-block at {@code x[o]}. */
+    @FunctionalInterface
+    interface K4Quant {
+        int at(byte[] x, int o, int sub, int l);
+    }
+
+    /**
+     * ggml's {@code dequantize_row_q4_K} / {@code dequantize_row_q5_K}, which differ only in how a quant is read:
+     * per sub-block of 32, value = d * scale * q - dmin * min.
+     */
+    static void dequantizeK4(MemorySegment src, long offset, float[] dst, int dstOffset, int count, String type,
+            int blockBytes, K4Quant quant) {
+        int blocks = Blocks.count(count, 256, type);
+        for (int b = 0; b < blocks; b++) {
+            byte[] x = RowScratch.copy(src, offset + (long) b * blockBytes, blockBytes);
+            float d = RowScratch.f16(x, 0);
+            float min = RowScratch.f16(x, 2);
+            int y = dstOffset + b * 256;
+            for (int sub = 0; sub < 8; sub++) {
+                float dl = d * scaleK4(x, K4, sub);
+                float ml = min * minK4(x, K4, sub);
+                for (int l = 0; l < 32; l++) dst[y + 32 * sub + l] = dl * quant.at(x, 0, sub, l) - ml;
+            }
+        }
+    }
+
     static int scaleQ3(byte[] s, int at, int j) {
         int low = j < 8 ? s[at + j] & 0xF : (s[at + j - 8] & 0xFF) >>> 4;
         int high = ((s[at + 8 + j % 4] & 0xFF) >>> (2 * (j / 4))) & 3;

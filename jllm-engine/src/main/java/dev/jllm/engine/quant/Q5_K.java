@@ -23,19 +23,7 @@ public final class Q5_K {
 
     /** ggml's {@code dequantize_row_q5_K}. */
     public static void dequantize(MemorySegment src, long offset, float[] dst, int dstOffset, int count) {
-        int blocks = Blocks.count(count, BLOCK_SIZE, "Q5_K");
-        for (int b = 0; b < blocks; b++) {
-            byte[] x = RowScratch.copy(src, offset + (long) b * BLOCK_BYTES, BLOCK_BYTES);
-            int o = 0;
-            float d = f16(x, o);
-            float min = f16(x, o + 2);
-            int y = dstOffset + b * BLOCK_SIZE;
-            for (int sub = 0; sub < 8; sub++) {
-                float dl = d * KScales.scaleK4(x, o + SCALES, sub);
-                float ml = min * KScales.minK4(x, o + SCALES, sub);
-                for (int l = 0; l < 32; l++) dst[y + 32 * sub + l] = dl * quant(x, o, sub, l) - ml;
-            }
-        }
+        KScales.dequantizeK4(src, offset, dst, dstOffset, count, "Q5_K", BLOCK_BYTES, Q5_K::quant);
     }
 
     /** The 5-bit quant of value 32 * sub + l of the super-block at {@code x[o]}. */

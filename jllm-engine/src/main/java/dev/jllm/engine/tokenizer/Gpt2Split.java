@@ -8,22 +8,11 @@ import static dev.jllm.engine.tokenizer.UnicodeProperties.WHITESPACE;
  * GPT-2's pre-tokenizer regex {@code 's|'t|'re|'ve|'m|'ll|'d| ?\p{L}+| ?\p{N}+| ?[^\s\p{L}\p{N}]+|\s+(?!\S)|\s+}
  * as the hand-written scanner llama.cpp uses for it (unicode_regex_split_custom_gpt2).
  */
-final class Gpt2Split implements SplitRule {
+final class Gpt2Split implements SplitRule.PerChunk {
     static final String REGEX = "'s|'t|'re|'ve|'m|'ll|'d| ?\\p{L}+| ?\\p{N}+| ?[^\\s\\p{L}\\p{N}]+|\\s+(?!\\S)";
 
     @Override
-    public IntList split(int[] cps, IntList chunkLengths) {
-        IntList out = new IntList(chunkLengths.size() * 4);
-        int start = 0;
-        for (int c = 0; c < chunkLengths.size(); c++) {
-            int end = start + chunkLengths.get(c);
-            scan(new Chunk(cps, start, end), out);
-            start = end;
-        }
-        return out;
-    }
-
-    private static void scan(Chunk t, IntList out) {
+    public void scan(Chunk t, IntList out) {
         int pos = t.ini();
         int prevEnd = t.ini();
         while (pos < t.end()) {

@@ -9,24 +9,13 @@ import static dev.jllm.engine.tokenizer.UnicodeProperties.WHITESPACE;
  * {@code (?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\r\n\p{L}\p{N}]?\p{L}+|\p{N}{1,3}| ?[^\s\p{L}\p{N}]+[\r\n]*|\s*[\r\n]+|\s+(?!\S)|\s+}
  * as the hand-written scanner llama.cpp uses for it (unicode_regex_split_custom_llama3).
  */
-final class Llama3Split implements SplitRule {
+final class Llama3Split implements SplitRule.PerChunk {
     /** The two spellings for which llama.cpp uses this scanner instead of std::regex. */
     static final String REGEX = "(?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\\r\\n\\p{L}\\p{N}]?\\p{L}+|\\p{N}{1,3}| ?[^\\s\\p{L}\\p{N}]+[\\r\\n]*|\\s*[\\r\\n]+|\\s+(?!\\S)|\\s+";
     static final String REGEX_ADAPTED = "(?:'[sS]|'[tT]|'[rR][eE]|'[vV][eE]|'[mM]|'[lL][lL]|'[dD])|[^\\r\\n\\p{L}\\p{N}]?\\p{L}+|\\p{N}{1,3}| ?[^\\s\\p{L}\\p{N}]+[\\r\\n]*|\\s*[\\r\\n]+|\\s+(?!\\S)|\\s+";
 
     @Override
-    public IntList split(int[] cps, IntList chunkLengths) {
-        IntList out = new IntList(chunkLengths.size() * 4);
-        int start = 0;
-        for (int c = 0; c < chunkLengths.size(); c++) {
-            int end = start + chunkLengths.get(c);
-            scan(new Chunk(cps, start, end), out);
-            start = end;
-        }
-        return out;
-    }
-
-    private static void scan(Chunk t, IntList out) {
+    public void scan(Chunk t, IntList out) {
         int pos = t.ini();
         int prevEnd = t.ini();
         while (pos < t.end()) {

@@ -6,4 +6,22 @@ package dev.jllm.engine.tokenizer;
  */
 interface SplitRule {
     IntList split(int[] cps, IntList chunkLengths);
+
+    /** A rule that splits every chunk on its own (llama.cpp's hand-written scanners). */
+    interface PerChunk extends SplitRule {
+        /** Appends the lengths of the pieces of {@code chunk} to {@code out}. */
+        void scan(Chunk chunk, IntList out);
+
+        @Override
+        default IntList split(int[] cps, IntList chunkLengths) {
+            IntList out = new IntList(chunkLengths.size() * 4);
+            int start = 0;
+            for (int c = 0; c < chunkLengths.size(); c++) {
+                int end = start + chunkLengths.get(c);
+                scan(new Chunk(cps, start, end), out);
+                start = end;
+            }
+            return out;
+        }
+    }
 }
