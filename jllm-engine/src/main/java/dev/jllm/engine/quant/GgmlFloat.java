@@ -83,19 +83,6 @@ public final class GgmlFloat {
     }
 
     /**
-     * The dot product of llamafile's tinyBLAS for F32 ({@code tinyBLAS<16, __m512, ...>::gemm_bloc}): one 16-lane FMA
-     * accumulator over steps of 16, then {@code _mm512_reduce_add_ps}. n must be a multiple of 16.
-     */
-    public static float dotTiled16(float[] x, int xo, float[] y, int yo, int n) {
-        FloatVector lo = FloatVector.zero(F8), hi = FloatVector.zero(F8);
-        for (int i = 0; i < n; i += 16) {
-            lo = FloatVector.fromArray(F8, x, xo + i).fma(FloatVector.fromArray(F8, y, yo + i), lo);
-            hi = FloatVector.fromArray(F8, x, xo + i + 8).fma(FloatVector.fromArray(F8, y, yo + i + 8), hi);
-        }
-        return reduce16(lo, hi);
-    }
-
-    /**
      * {@code ggml_v_expf}, AVX-512 variant, for one lane: ARM's optimized-routines polynomial with the final scaling
      * by {@code _mm512_scalef_ps} (one rounding), and 0 or infinity where |n| > 192.
      */

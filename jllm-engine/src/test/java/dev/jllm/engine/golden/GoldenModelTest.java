@@ -29,12 +29,11 @@ class GoldenModelTest {
 
     /**
      * The golden files whose logits jllm reproduces bit for bit: every kernel their models use follows ggml-cpu's
-     * operation order on the reference machine (AVX-512, AVX512-FP16, glibc's libm).
+     * operation order on the reference machine (AVX-512, glibc's libm). Models with F32, F16, BF16 or Q4_0 matrices
+     * are not among them: those run in jllm's own float order (DequantizedProduct), which is faster.
      */
     static List<GoldenFile> bitIdenticalModels() {
-        Set<String> exact = Set.of("stories260K.json", "synthetic-tiny-f32.json", "synthetic-tiny-q8_0.json", "synthetic-micro-f32.json",
-                "synthetic-micro-f16.json", "synthetic-micro-bf16.json", "synthetic-micro-q4_1.json", "synthetic-micro-q5_0.json",
-                "synthetic-micro-q5_1.json");
+        Set<String> exact = Set.of("synthetic-tiny-q8_0.json", "synthetic-micro-q4_1.json", "synthetic-micro-q5_0.json", "synthetic-micro-q5_1.json");
         return goldenModels().stream().filter(g -> exact.contains(g.name())).toList();
     }
 
