@@ -6,6 +6,7 @@ import dev.jllm.engine.runtime.Session;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.AuxCounters;
@@ -61,7 +62,7 @@ public class ModelStepBenchmark {
         session = new Session(model, SyntheticModelFile.CONTEXT);
         SplittableRandom random = new SplittableRandom(1);
         promptAndNext = random.ints(CONTEXT_TOKENS + 1, 3, model.config().vocabSize()).toArray();
-        prompt = java.util.Arrays.copyOf(promptAndNext, CONTEXT_TOKENS);
+        prompt = Arrays.copyOf(promptAndNext, CONTEXT_TOKENS);
     }
 
     @TearDown(Level.Trial)

@@ -8,12 +8,14 @@ import dev.jllm.engine.gguf.GgufReader;
 import dev.jllm.engine.gguf.GgufTensor;
 import dev.jllm.engine.runtime.Parallel;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -185,11 +187,11 @@ class BenchCommandTest {
         command.addAll(List.of(args));
         Process p = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.PIPE).start();
         p.getOutputStream().close();
-        var err = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+        CompletableFuture<String> err = CompletableFuture.supplyAsync(() -> {
             try {
                 return new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
             } catch (IOException e) {
-                throw new java.io.UncheckedIOException(e);
+                throw new UncheckedIOException(e);
             }
         });
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);

@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -76,7 +77,7 @@ public final class BenchChart {
         for (BenchResult r : results) {
             double[] values = byName.computeIfAbsent(name.apply(r), k -> {
                 double[] v = new double[xs.size()];
-                java.util.Arrays.fill(v, Double.NaN);
+                Arrays.fill(v, Double.NaN);
                 return v;
             });
             int i = xs.indexOf(x.apply(r));
@@ -88,7 +89,7 @@ public final class BenchChart {
     }
 
     private static String chart(String title, String xLabel, List<Integer> xs, List<Series> series) {
-        double max = series.stream().flatMapToDouble(s -> java.util.Arrays.stream(s.values())).filter(v -> !Double.isNaN(v))
+        double max = series.stream().flatMapToDouble(s -> Arrays.stream(s.values())).filter(v -> !Double.isNaN(v))
                 .max().orElse(1);
         double top = niceCeiling(max * 1.05);
         int plotW = WIDTH - LEFT - RIGHT;

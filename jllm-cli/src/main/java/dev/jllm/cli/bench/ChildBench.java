@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
 
 /**
  * Runs `jllm bench` for one thread count in a new JVM, started as this one was (same java, JVM options and class
@@ -80,7 +81,7 @@ public final class ChildBench {
         }
     }
 
-    private static void forEachLine(BufferedReader reader, java.util.function.Consumer<String> action) {
+    private static void forEachLine(BufferedReader reader, Consumer<String> action) {
         try (reader) {
             for (String line; (line = reader.readLine()) != null; ) action.accept(line);
         } catch (IOException e) {
