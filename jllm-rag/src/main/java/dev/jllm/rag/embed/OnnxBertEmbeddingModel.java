@@ -9,6 +9,7 @@ import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import dev.jllm.api.EmbeddingModel;
 import dev.jllm.rag.chunk.Tokenization;
+import dev.jllm.rag.retrieve.Vectors;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -167,7 +168,7 @@ public final class OnnxBertEmbeddingModel implements EmbeddingModel, AutoCloseab
                 List<float[]> vectors = new ArrayList<>(rows);
                 for (int r = 0; r < rows; r++) {
                     int length = batch.get(r).getIds().length;
-                    vectors.add(normalize(pool(states, r * width * dim, length, dim)));
+                    vectors.add(Vectors.unit(pool(states, r * width * dim, length, dim)));
                 }
                 return vectors;
             }
@@ -189,15 +190,6 @@ public final class OnnxBertEmbeddingModel implements EmbeddingModel, AutoCloseab
             for (int d = 0; d < dim; d++) v[d] += states.get(at + d);
         }
         for (int d = 0; d < dim; d++) v[d] /= length;
-        return v;
-    }
-
-    static float[] normalize(float[] v) {
-        double sum = 0;
-        for (float x : v) sum += (double) x * x;
-        float norm = (float) Math.sqrt(sum);
-        if (norm == 0) return v;
-        for (int i = 0; i < v.length; i++) v[i] /= norm;
         return v;
     }
 

@@ -1,0 +1,77 @@
+package dev.jllm.rag.chunk;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Splits at the coarsest boundary that makes pieces fit (blank lines, then line breaks, then sentences, then
+ * words), recursing into pieces still too long, then packs neighbouring pieces into chunks of at most {@code size}
+ * tokens with {@code overlap} tokens of the previous chunk repeated (LangChain's recursive character splitter,
+ * measured in tokens).
+ */
+public final class RecursiveChunker implements Chunker {
+    private final int size, overlap;
+    private final Tokenization tokenization;
+    private final FixedTokenChunker windows;
+
+    public RecursiveChunker(int size, int overlap, Tokenization tokenization) {
+        Chunkers.checkSizes(size, overlap);
+        this.size = size;
+        this.overlap = overlap;
+        this.tokenization = tokenization;
+        this.windows = new FixedTokenChunker(size, 0, tokenization);
+    }
+
+    @Override
+    public String name() {
+        return "recursive";
+    }
+
+    @Override
+    public List<TextChunk> chunk(String text) {
+        return Range.chunks(text, ranges(text, 0, text.length()));
+    }
+
+    /** The chunks of characters {@code from..to} of {@code text}. */
+    List<Range> ranges(String text, int from, int to) {
+        List<Range> pieces = new ArrayList<>();
+        split(text, from, to, 0, pieces);
+        return Range.pack(pieces, size, overlap);
+    }
+
+    private void split(String text, int from, int to, int level, List<Range> out) {
+        int tokens = tokenization.count(text.substring(from, to));
+        if (tokens <= size) {
+            if (tokens > 0) out.add(new Range(from, to, tokens));
+            return;
+        }
+        List<int[]> parts = switch (level) {
+            case 0 -> at(text, from, to, "\n\n");
+            case 1 -> at(text, from, to, "\n");
+            case 2 -> Sentences.of(text, from, to, tokenization).stream().map(r -> new int[] {r.start(), r.end()}).toList();
+            case 3 -> at(text, from, to, " ");
+            default -> null;
+        };
+        if (parts == null) {
+            out.addAll(windows.windows(text, from, to));
+            return;
+        }
+        if (parts.size() <= 1) {
+            split(text, from, to, level + 1, out);
+            return;
+        }
+        for (int[] p : parts) split(text, p[0], p[1], level + 1, out);
+    }
+
+    /** Pieces ending just after each separator, so that together they cover {@code from..to}. */
+    private static List<int[]> at(String text, int from, int to, String separator) {
+        List<int[]> out = new ArrayList<>();
+        int start = from;
+        for (int i = text.indexOf(separator, from); i >= 0 && i + separator.length() <= to; i = text.indexOf(separator, i + separator.length())) {
+            out.add(new int[] {start, i + separator.length()});
+            start = i + separator.length();
+        }
+        if (start < to) out.add(new int[] {start, to});
+        return out;
+    }
+}
