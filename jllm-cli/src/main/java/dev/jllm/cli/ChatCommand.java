@@ -6,7 +6,6 @@ import dev.jllm.engine.runtime.Generator;
 import dev.jllm.engine.runtime.Session;
 import dev.jllm.engine.tokenizer.Tokenizer;
 import dev.jllm.template.ChatTemplate;
-import dev.jllm.template.ChatTemplateException;
 import java.io.BufferedReader;
 import java.io.InputStream;
 import java.io.InputStreamReader;
@@ -111,19 +110,6 @@ final class ChatCommand implements Callable<Integer> {
 
     private ChatTemplate template(Model model, PrintWriter err) {
         if (templateName != null) return ChatTemplate.named(templateName);
-        Tokenizer tok = model.tokenizer();
-        String source = model.chatTemplate();
-        if (source == null) {
-            err.println("jllm chat: the model has no chat template; using the built-in chatml format");
-            return ChatTemplate.fallback(null);
-        }
-        try {
-            return ChatTemplate.of(source, tok.bosId() >= 0 ? tok.tokenText(tok.bosId()) : "",
-                    tok.eosId() >= 0 ? tok.tokenText(tok.eosId()) : "");
-        } catch (ChatTemplateException e) {
-            ChatTemplate fallback = ChatTemplate.fallback(source);
-            err.println("jllm chat: the model's chat template does not parse (" + e.getMessage() + "); using " + fallback.name());
-            return fallback;
-        }
+        return ModelTemplates.forModel(model, message -> err.println("jllm chat: " + message));
     }
 }

@@ -34,17 +34,16 @@ public final class RecursiveChunker implements Chunker {
 
     /** The chunks of characters {@code from..to} of {@code text}. */
     List<Range> ranges(String text, int from, int to) {
-        List<Range> pieces = new ArrayList<>();
-        split(text, from, to, 0, pieces);
-        return Range.pack(pieces, size, overlap);
+        return split(text, from, to, 0);
     }
 
-    private void split(String text, int from, int to, int level, List<Range> out) {
+    /**
+     * As LangChain does it: the pieces at this level that fit are packed together; a piece too long is split at the
+     * next level on its own, so that its parts never merge with its neighbours across a coarser boundary.
+     */
+    private List<Range> split(String text, int from, int to, int level) {
         int tokens = tokenization.count(text.substring(from, to));
-        if (tokens <= size) {
-            if (tokens > 0) out.add(new Range(from, to, tokens));
-            return;
-        }
+        if (tokens <= size) return tokens > 0 ? List.of(new Range(from, to, tokens)) : List.of();
         List<int[]> parts = switch (level) {
             case 0 -> at(text, from, to, "\n\n");
             case 1 -> at(text, from, to, "\n");
@@ -52,15 +51,22 @@ public final class RecursiveChunker implements Chunker {
             case 3 -> at(text, from, to, " ");
             default -> null;
         };
-        if (parts == null) {
-            out.addAll(windows.windows(text, from, to));
-            return;
+        if (parts == null) return windows.windows(text, from, to);
+        if (parts.size() <= 1) return split(text, from, to, level + 1);
+        List<Range> out = new ArrayList<>();
+        List<Range> fitting = new ArrayList<>();
+        for (int[] p : parts) {
+            int n = tokenization.count(text.substring(p[0], p[1]));
+            if (n <= size) {
+                if (n > 0) fitting.add(new Range(p[0], p[1], n));
+                continue;
+            }
+            out.addAll(Range.pack(fitting, size, overlap));
+            fitting.clear();
+            out.addAll(split(text, p[0], p[1], level + 1));
         }
-        if (parts.size() <= 1) {
-            split(text, from, to, level + 1, out);
-            return;
-        }
-        for (int[] p : parts) split(text, p[0], p[1], level + 1, out);
+        out.addAll(Range.pack(fitting, size, overlap));
+        return out;
     }
 
     /** Pieces ending just after each separator, so that together they cover {@code from..to}. */
