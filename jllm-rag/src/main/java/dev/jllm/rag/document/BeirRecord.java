@@ -23,7 +23,8 @@ public final class BeirRecord {
         try {
             node = JSON.readTree(line);
         } catch (JsonProcessingException e) {
-            throw new DocumentException(where, "not JSON (" + e.getOriginalMessage() + ")");
+            // Jackson's message ends with where in the input it stopped; the line number says enough
+            throw new DocumentException(where, "not JSON (" + e.getOriginalMessage().replaceFirst("\\s*\\(start marker at .*|\\s+at \\[Source.*", "").strip() + ")");
         }
         if (node == null || !node.isObject()) throw new DocumentException(where, "not a JSON object");
         JsonNode id = node.get("_id");

@@ -20,7 +20,7 @@ import org.jsoup.select.NodeVisitor;
 public final class HtmlReader implements DocumentReader {
     private static final String BOILERPLATE = "script, style, noscript, template, nav, header, footer, aside, form, iframe, "
             + "svg, button, [role=navigation], [role=banner], [role=contentinfo], [aria-hidden=true], [hidden]";
-    private static final Set<String> BLOCKS = Set.of("p", "div", "section", "article", "main", "li", "ul", "ol", "table",
+    private static final Set<String> BLOCKS = Set.of("p", "div", "section", "article", "main", "ul", "ol", "table",
             "tr", "blockquote", "pre", "dl", "dt", "dd", "figure", "figcaption", "address", "hr", "body");
 
     @Override
@@ -80,7 +80,9 @@ public final class HtmlReader implements DocumentReader {
 
             @Override
             public void tail(Node node, int depth) {
-                if (node instanceof Element e && (e.normalName().matches("h[1-6]") || BLOCKS.contains(e.normalName()))) paragraph(out);
+                if (!(node instanceof Element e)) return;
+                if (e.normalName().matches("h[1-6]") || BLOCKS.contains(e.normalName())) paragraph(out);
+                else if (e.normalName().equals("li")) newline(out);
             }
         });
         return out.toString().replaceAll("[ \\t]+\n", "\n").replaceAll("\n{3,}", "\n\n").strip();

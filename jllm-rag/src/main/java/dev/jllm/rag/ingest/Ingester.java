@@ -49,6 +49,7 @@ public final class Ingester {
     private final String chunking;
     private final long maxFileBytes;
     private final Progress progress;
+    private final int commitEvery;
 
     /**
      * @param embeddings  the model for chunk vectors; null for a text-only (BM25) store
@@ -57,6 +58,11 @@ public final class Ingester {
      */
     public Ingester(EmbeddingStore store, EmbeddingModel embeddings, Chunker chunker, String chunking, long maxFileBytes,
                     Progress progress) {
+        this(store, embeddings, chunker, chunking, maxFileBytes, progress, COMMIT_EVERY);
+    }
+
+    Ingester(EmbeddingStore store, EmbeddingModel embeddings, Chunker chunker, String chunking, long maxFileBytes,
+             Progress progress, int commitEvery) {
         if (store.settings().hasVectors() != (embeddings != null)) {
             throw new IllegalArgumentException("the store holds " + store.settings().describe() + " but the ingest "
                     + (embeddings == null ? "has no embedding model" : "uses " + embeddings.name()));
@@ -67,6 +73,7 @@ public final class Ingester {
         this.chunking = chunking;
         this.maxFileBytes = maxFileBytes;
         this.progress = progress;
+        this.commitEvery = commitEvery;
     }
 
     /** One ingest run: state that lives until its report. */
@@ -155,7 +162,7 @@ public final class Ingester {
             else added++;
             pending.add(new Pending(source, hash, out));
             pendingChunks += out.size();
-            if (pendingChunks >= EMBED_BATCH) flush();
+            if (pendingChunks >= EMBED_BATCH || pending.size() >= commitEvery) flush();
         }
 
         void flush() {
@@ -178,7 +185,7 @@ public final class Ingester {
             }
             pending.clear();
             pendingChunks = 0;
-            if (sinceCommit >= COMMIT_EVERY) {
+            if (sinceCommit >= commitEvery) {
                 store.commit();
                 sinceCommit = 0;
             }

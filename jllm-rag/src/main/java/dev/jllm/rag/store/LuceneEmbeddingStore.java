@@ -102,14 +102,19 @@ public final class LuceneEmbeddingStore implements EmbeddingStore {
                     .setOpenMode(IndexWriterConfig.OpenMode.CREATE_OR_APPEND)
                     .setRAMBufferSizeMB(128);
             IndexWriter writer = new IndexWriter(directory, config);
-            Map<String, String> committed = committedData(writer);
-            if (committed.containsKey(MODEL_KEY)) {
-                settingsOf(committed).requireCompatible(settings, path.toString());
-            } else {
-                writer.setLiveCommitData(commitData(settings).entrySet());
-                writer.commit();
+            try {
+                Map<String, String> committed = committedData(writer);
+                if (committed.containsKey(MODEL_KEY)) {
+                    settingsOf(committed).requireCompatible(settings, path.toString());
+                } else {
+                    writer.setLiveCommitData(commitData(settings).entrySet());
+                    writer.commit();
+                }
+                return new LuceneEmbeddingStore(path, directory, writer, settings);
+            } catch (RuntimeException | IOException e) {
+                writer.rollback(); // releases the write lock
+                throw e;
             }
-            return new LuceneEmbeddingStore(path, directory, writer, settings);
         } catch (LockObtainFailedException e) {
             close(directory);
             throw new IllegalStateException("index " + path + " is being written by another process (" + e.getMessage() + ")", e);
@@ -391,8 +396,8 @@ public final class LuceneEmbeddingStore implements EmbeddingStore {
         }
     }
 
-    /** Drops uncommitted writes and releases the index, as a crash would (the last commit stays). */
-    void rollback() {
+    /** Drops the writes since the last commit and closes the store, as a crash would (the last commit stays). */
+    public void rollback() {
         try {
             reader.close();
             writer().rollback();
