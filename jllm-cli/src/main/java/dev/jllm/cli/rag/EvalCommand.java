@@ -79,7 +79,7 @@ final class EvalCommand implements Callable<Integer> {
         try (LuceneEmbeddingStore store = LuceneEmbeddingStore.openForWriting(dir, EmbeddingChoice.settings(model))) {
             err.println("indexing " + corpus + " (" + store.settings().describe() + ", chunker " + chunking.key() + ")");
             IngestReport ingest = new Ingester(store, model, chunking.create(model), chunking.key(), Long.MAX_VALUE,
-                    new ProgressBar(err, System.console() != null)).ingest(corpus);
+                    new ProgressBar(err, System.console() != null, "docs")).ingest(corpus);
             if (!ingest.failures().isEmpty()) {
                 ingest.failures().forEach(f -> err.println("failed: " + f));
                 throw new IllegalArgumentException(ingest.failures().size() + " corpus documents could not be read");
@@ -90,7 +90,7 @@ final class EvalCommand implements Callable<Integer> {
             RetrievalEvaluation.Result result;
             try {
                 result = RetrievalEvaluation.evaluate(search.pipeline(store, model, search.reranker(model)), queryTexts, judgments,
-                        RetrievalEvaluation.DEPTH, new ProgressBar(err, System.console() != null));
+                        RetrievalEvaluation.DEPTH, new ProgressBar(err, System.console() != null, "queries"));
             } finally {
                 search.close();
             }

@@ -55,7 +55,7 @@ final class IngestCommand implements Callable<Integer> {
         EmbeddingModel model = EmbeddingChoice.load(embeddingName());
         try (LuceneEmbeddingStore store = LuceneEmbeddingStore.openForWriting(index, EmbeddingChoice.settings(model))) {
             Ingester ingester = new Ingester(store, model, chunking.create(model), chunking.key(), (long) (maxFileMb * 1e6),
-                    new ProgressBar(err, System.console() != null));
+                    new ProgressBar(err, System.console() != null, "docs"));
             IngestReport r = ingester.ingest(folder);
             for (String failure : r.failures()) err.println("failed: " + failure);
             out.printf(Locale.ROOT, "%s -> %s: %d added, %d changed, %d unchanged, %d deleted, %d failed; %d chunks in %.1f s (%.1f docs/s); index holds %d chunks%n",

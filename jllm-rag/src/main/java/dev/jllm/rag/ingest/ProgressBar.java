@@ -6,24 +6,27 @@ import java.util.function.LongSupplier;
 
 /**
  * A progress bar on stderr: {@code [#####.....] 2100/5183 docs  85.1 docs/s  ETA 0:36}. On a terminal it redraws
- * one line a few times a second; otherwise (a log file) it prints a line every tenth of the way.
+ * one line a few times a second; otherwise (a log file) it prints a line every tenth of the way. It counts
+ * {@code unit}s: documents for an ingest, queries for an evaluation.
  */
 public final class ProgressBar implements Progress {
     private static final int WIDTH = 30;
 
     private final PrintWriter out;
     private final boolean terminal;
+    private final String unit;
     private final LongSupplier nanos;
     private long total, started, lastDraw;
     private int lastTenth = -1;
 
-    public ProgressBar(PrintWriter out, boolean terminal) {
-        this(out, terminal, System::nanoTime);
+    public ProgressBar(PrintWriter out, boolean terminal, String unit) {
+        this(out, terminal, unit, System::nanoTime);
     }
 
-    ProgressBar(PrintWriter out, boolean terminal, LongSupplier nanos) {
+    ProgressBar(PrintWriter out, boolean terminal, String unit, LongSupplier nanos) {
         this.out = out;
         this.terminal = terminal;
+        this.unit = unit;
         this.nanos = nanos;
     }
 
@@ -63,8 +66,8 @@ public final class ProgressBar implements Progress {
         double rate = seconds > 0 ? done / seconds : 0;
         int filled = total == 0 ? WIDTH : (int) (WIDTH * Math.min(done, total) / total);
         String eta = rate > 0 && done < total ? clock((total - done) / rate) : done >= total ? "done" : "--:--";
-        return String.format(Locale.ROOT, "[%s%s] %d/%d docs %7.1f docs/s  ETA %s ", "#".repeat(filled),
-                ".".repeat(WIDTH - filled), done, total, rate, eta);
+        return String.format(Locale.ROOT, "[%s%s] %d/%d %s %7.1f %s/s  ETA %s ", "#".repeat(filled),
+                ".".repeat(WIDTH - filled), done, total, unit, rate, unit, eta);
     }
 
     static String clock(double seconds) {
