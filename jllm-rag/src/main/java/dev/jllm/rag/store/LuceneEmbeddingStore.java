@@ -105,7 +105,7 @@ public final class LuceneEmbeddingStore implements EmbeddingStore {
             try {
                 Map<String, String> committed = committedData(writer);
                 if (committed.containsKey(MODEL_KEY)) {
-                    settingsOf(committed).requireCompatible(settings, path.toString());
+                    settingsOf(committed).requireCompatible(settings, "index " + path);
                 } else {
                     writer.setLiveCommitData(commitData(settings).entrySet());
                     writer.commit();

@@ -18,10 +18,10 @@ public record StoreSettings(String embeddingModel, int dimension) {
         return dimension > 0;
     }
 
-    /** Throws a clear error when an index built with {@code this} is opened by a run that uses {@code wanted}. */
+    /** Throws a clear error when an index built with {@code this} ({@code index} names it) is opened by a run that uses {@code wanted}. */
     public void requireCompatible(StoreSettings wanted, String index) {
         if (!equals(wanted)) {
-            throw new IllegalArgumentException("index " + index + " holds " + describe() + ", but this run uses "
+            throw new IllegalArgumentException(index + " holds " + describe() + ", but this run uses "
                     + wanted.describe() + "; use another index or the same embedding model");
         }
     }
