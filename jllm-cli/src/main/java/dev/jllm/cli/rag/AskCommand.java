@@ -13,10 +13,9 @@ import dev.jllm.rag.answer.GenerativeAnswerer;
 import dev.jllm.rag.answer.RelevanceGate;
 import dev.jllm.rag.rerank.LlmReranker;
 import dev.jllm.rag.rerank.Reranker;
-import dev.jllm.rag.store.LuceneEmbeddingStore;
+import dev.jllm.rag.store.EmbeddingStore;
 import dev.jllm.rag.store.ScoredChunk;
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -35,8 +34,8 @@ final class AskCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "QUESTION")
     String question;
 
-    @Option(names = "--index", required = true, paramLabel = "PATH", description = "Index folder (from jllm rag ingest)")
-    Path index;
+    @Mixin
+    StoreOptions store;
 
     @Option(names = {"-m", "--model"}, paramLabel = "MODEL", description = "GGUF chat model that writes the answer (default: extractive answer)")
     String model;
@@ -75,13 +74,13 @@ final class AskCommand implements Callable<Integer> {
         if (llmRerank && model == null) throw new IllegalArgumentException("--llm-rerank needs a model (-m)");
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        try (LuceneEmbeddingStore store = LuceneEmbeddingStore.openForReading(index);
+        try (EmbeddingStore index = store.openForReading();
              Model chat = model == null ? null : Model.load(ModelReference.resolve(model))) {
-            EmbeddingModel embeddings = EmbeddingChoice.forIndex(store.settings());
+            EmbeddingModel embeddings = EmbeddingChoice.forIndex(index.settings());
             try {
                 ChatModel chatModel = chat == null ? null : new EngineChatModel(chat, contextSize, note -> err.println("jllm rag ask: " + note));
                 Reranker reranker = llmRerank ? new LlmReranker(chatModel) : search.reranker(embeddings);
-                List<ScoredChunk> hits = search.pipeline(store, embeddings, reranker).retrieve(question, k, search.filter());
+                List<ScoredChunk> hits = search.pipeline(index, embeddings, reranker).retrieve(question, k, search.filter());
                 List<ScoredChunk> relevant = new RelevanceGate(embeddings, minSimilarity).relevant(question, hits);
                 Answerer answerer = chatModel != null ? new GenerativeAnswerer(chatModel, maxTokens) : new ExtractiveAnswerer(embeddings, sentences);
                 Answer answer = relevant.isEmpty() ? Answer.refusal() : answerer.answer(question, relevant);

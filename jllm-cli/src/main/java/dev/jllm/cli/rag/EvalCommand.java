@@ -12,7 +12,7 @@ import dev.jllm.rag.ingest.IngestReport;
 import dev.jllm.rag.ingest.Ingester;
 import dev.jllm.rag.ingest.ProgressBar;
 import dev.jllm.rag.retrieve.SearchMode;
-import dev.jllm.rag.store.LuceneEmbeddingStore;
+import dev.jllm.rag.store.EmbeddingStore;
 import dev.jllm.rag.store.StoreSettings;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -24,6 +24,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
+import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -34,8 +35,8 @@ import picocli.CommandLine.Spec;
 @Command(name = "eval", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Index a BEIR corpus, run every judged query, and score the rankings as trec_eval does: "
                 + "nDCG@10 (graded gains), Recall@100, MRR@10, MAP (over the top " + RetrievalEvaluation.DEPTH + ").",
-                "Without --index the corpus is indexed into a temporary folder; with --index it is kept and reused "
-                + "(unchanged documents are not embedded again)."})
+                "Without --index or --solr the corpus is indexed into a temporary folder; with them it is kept and "
+                + "reused (unchanged documents are not embedded again)."})
 final class EvalCommand implements Callable<Integer> {
     @Option(names = "--corpus", required = true, paramLabel = "FILE", description = "BEIR corpus.jsonl ({_id, title, text} per line)")
     Path corpus;
@@ -46,8 +47,8 @@ final class EvalCommand implements Callable<Integer> {
     @Option(names = "--qrels", required = true, paramLabel = "FILE", description = "Judgments: BEIR TSV (query-id, corpus-id, score) or TREC qrels")
     Path qrels;
 
-    @Option(names = "--index", paramLabel = "PATH", description = "Keep the index here and reuse it on later runs")
-    Path index;
+    @ArgGroup(exclusive = true)
+    StoreOptions.Where where;
 
     @Option(names = "--embedding", paramLabel = "MODEL",
             description = "Embedding model (default: the index's, else all-minilm-l6-v2; a bm25 run without --index embeds nothing)")
@@ -74,9 +75,12 @@ final class EvalCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         Map<String, String> queryTexts = BeirQueries.read(queries);
         Map<String, Map<String, Integer>> judgments = Qrels.read(qrels);
-        Path dir = index != null ? index : Files.createTempDirectory("jllm-eval-index");
-        EmbeddingModel model = EmbeddingChoice.load(embeddingName());
-        try (LuceneEmbeddingStore store = LuceneEmbeddingStore.openForWriting(dir, EmbeddingChoice.settings(model))) {
+        StoreOptions target = new StoreOptions();
+        target.where = where != null ? where : new StoreOptions.Where();
+        Path temporary = where == null ? Files.createTempDirectory("jllm-eval-index") : null;
+        if (temporary != null) target.where.index = temporary;
+        EmbeddingModel model = EmbeddingChoice.load(embeddingName(target, temporary != null));
+        try (EmbeddingStore store = target.openForWriting(EmbeddingChoice.settings(model))) {
             err.println("indexing " + corpus + " (" + store.settings().describe() + ", chunker " + chunking.key() + ")");
             IngestReport ingest = new Ingester(store, model, chunking.create(model), chunking.key(), Long.MAX_VALUE,
                     new ProgressBar(err, System.console() != null, "docs")).ingest(corpus);
@@ -98,23 +102,17 @@ final class EvalCommand implements Callable<Integer> {
             else table(out, result, model);
         } finally {
             EmbeddingChoice.close(model);
-            if (index == null) delete(dir);
+            if (temporary != null) delete(temporary);
         }
         return 0;
     }
 
-    private String embeddingName() {
+    private String embeddingName(StoreOptions target, boolean temporary) {
         if (embedding != null) return embedding;
-        if (index != null && Files.isDirectory(index)) {
-            try (LuceneEmbeddingStore existing = LuceneEmbeddingStore.openForReading(index)) {
-                StoreSettings s = existing.settings();
-                return s.hasVectors() ? s.embeddingModel() : EmbeddingChoice.NONE;
-            } catch (IllegalArgumentException e) {
-                // a new index
-            }
-        }
+        StoreSettings existing = temporary ? null : target.existingSettings();
+        if (existing != null) return existing.hasVectors() ? existing.embeddingModel() : EmbeddingChoice.NONE;
         boolean bm25Only = search.mode != null && SearchMode.parse(search.mode) == SearchMode.BM25 && search.rerank.equals("none");
-        return bm25Only && index == null ? EmbeddingChoice.NONE : EmbeddingModels.DEFAULT;
+        return bm25Only && temporary ? EmbeddingChoice.NONE : EmbeddingModels.DEFAULT;
     }
 
     private ObjectNode json(RetrievalEvaluation.Result r, EmbeddingModel model, IngestReport ingest) {

@@ -5,10 +5,9 @@ import dev.jllm.rag.embed.EmbeddingModels;
 import dev.jllm.rag.ingest.IngestReport;
 import dev.jllm.rag.ingest.Ingester;
 import dev.jllm.rag.ingest.ProgressBar;
-import dev.jllm.rag.store.LuceneEmbeddingStore;
+import dev.jllm.rag.store.EmbeddingStore;
 import dev.jllm.rag.store.StoreSettings;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -31,8 +30,8 @@ final class IngestCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "DIR", description = "Folder (or single file) to ingest")
     Path folder;
 
-    @Option(names = "--index", required = true, paramLabel = "PATH", description = "Index folder (created if missing)")
-    Path index;
+    @Mixin
+    StoreOptions store;
 
     @Option(names = "--embedding", paramLabel = "MODEL",
             description = "all-minilm-l6-v2 (alias minilm), bge-small-en-v1.5-q (alias bge-small), or none for BM25 only (default: the index's model, for a new index all-minilm-l6-v2)")
@@ -53,14 +52,14 @@ final class IngestCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         if (maxFileMb <= 0) throw new IllegalArgumentException("--max-file-mb must be positive, got " + maxFileMb);
         EmbeddingModel model = EmbeddingChoice.load(embeddingName());
-        try (LuceneEmbeddingStore store = LuceneEmbeddingStore.openForWriting(index, EmbeddingChoice.settings(model))) {
-            Ingester ingester = new Ingester(store, model, chunking.create(model), chunking.key(), (long) (maxFileMb * 1e6),
+        try (EmbeddingStore target = store.openForWriting(EmbeddingChoice.settings(model))) {
+            Ingester ingester = new Ingester(target, model, chunking.create(model), chunking.key(), (long) (maxFileMb * 1e6),
                     new ProgressBar(err, System.console() != null, "docs"));
             IngestReport r = ingester.ingest(folder);
             for (String failure : r.failures()) err.println("failed: " + failure);
             out.printf(Locale.ROOT, "%s -> %s: %d added, %d changed, %d unchanged, %d deleted, %d failed; %d chunks in %.1f s (%.1f docs/s); index holds %d chunks%n",
-                    folder, index, r.added(), r.updated(), r.unchanged(), r.deleted(), r.failures().size(), r.chunks(),
-                    r.seconds(), r.documentsPerSecond(), store.chunkCount());
+                    folder, store.describe(), r.added(), r.updated(), r.unchanged(), r.deleted(), r.failures().size(), r.chunks(),
+                    r.seconds(), r.documentsPerSecond(), target.chunkCount());
             return r.failures().isEmpty() ? 0 : SOME_FAILED;
         } finally {
             EmbeddingChoice.close(model);
@@ -70,14 +69,8 @@ final class IngestCommand implements Callable<Integer> {
     /** The --embedding given, else the existing index's model, else the default. */
     private String embeddingName() {
         if (embedding != null) return embedding;
-        if (Files.isDirectory(index)) {
-            try (LuceneEmbeddingStore existing = LuceneEmbeddingStore.openForReading(index)) {
-                StoreSettings s = existing.settings();
-                return s.hasVectors() ? s.embeddingModel() : EmbeddingChoice.NONE;
-            } catch (IllegalArgumentException e) {
-                // no index there yet
-            }
-        }
+        StoreSettings existing = store.existingSettings();
+        if (existing != null) return existing.hasVectors() ? existing.embeddingModel() : EmbeddingChoice.NONE;
         return EmbeddingModels.DEFAULT;
     }
 }

@@ -4,10 +4,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.jllm.api.EmbeddingModel;
-import dev.jllm.rag.store.LuceneEmbeddingStore;
+import dev.jllm.rag.store.EmbeddingStore;
 import dev.jllm.rag.store.ScoredChunk;
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -28,8 +27,8 @@ final class SearchCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "QUERY")
     String query;
 
-    @Option(names = "--index", required = true, paramLabel = "PATH", description = "Index folder (from jllm rag ingest)")
-    Path index;
+    @Mixin
+    StoreOptions store;
 
     @Option(names = "-k", paramLabel = "K", description = "How many chunks (default ${DEFAULT-VALUE})")
     int k = 5;
@@ -47,10 +46,10 @@ final class SearchCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         if (k < 1) throw new IllegalArgumentException("-k must be at least 1, got " + k);
         PrintWriter out = spec.commandLine().getOut();
-        try (LuceneEmbeddingStore store = LuceneEmbeddingStore.openForReading(index)) {
-            EmbeddingModel model = EmbeddingChoice.forIndex(store.settings());
+        try (EmbeddingStore index = store.openForReading()) {
+            EmbeddingModel model = EmbeddingChoice.forIndex(index.settings());
             try {
-                List<ScoredChunk> hits = search.pipeline(store, model, search.reranker(model)).retrieve(query, k, search.filter());
+                List<ScoredChunk> hits = search.pipeline(index, model, search.reranker(model)).retrieve(query, k, search.filter());
                 if (json) out.println(JSON.writeValueAsString(json(query, search.describe(model), hits)));
                 else print(out, hits);
             } finally {
