@@ -5,6 +5,7 @@ import dev.jllm.rag.chunk.Tokenization;
 import dev.jllm.rag.chunk.WordTokenization;
 import dev.jllm.rag.embed.EmbeddingModels;
 import dev.jllm.rag.embed.OnnxBertEmbeddingModel;
+import dev.jllm.rag.embed.OpenAiEmbeddingModel;
 import dev.jllm.rag.store.StoreSettings;
 
 /** Loads the embedding model an index was or will be built with; "none" means a text-only (BM25) index. */
@@ -13,14 +14,18 @@ final class EmbeddingChoice {
 
     private EmbeddingChoice() {}
 
-    /** The model called {@code name}, or null for {@value #NONE}. */
-    static EmbeddingModel load(String name) {
-        return name.equals(NONE) ? null : EmbeddingModels.load(name);
+    /**
+     * The model called {@code name}: a built-in one, or with {@code url} the model of that name behind an
+     * OpenAI-compatible endpoint (its key from {@code OPENAI_API_KEY}); null for {@value #NONE}.
+     */
+    static EmbeddingModel load(String name, String url) {
+        if (name.equals(NONE)) return null;
+        return url != null ? new OpenAiEmbeddingModel(url, name, System.getenv("OPENAI_API_KEY")) : EmbeddingModels.load(name);
     }
 
     /** The model whose vectors an index holds (null for a text-only index). */
-    static EmbeddingModel forIndex(StoreSettings settings) {
-        return settings.hasVectors() ? EmbeddingModels.load(settings.embeddingModel()) : null;
+    static EmbeddingModel forIndex(StoreSettings settings, String url) {
+        return settings.hasVectors() ? load(settings.embeddingModel(), url) : null;
     }
 
     static StoreSettings settings(EmbeddingModel model) {
