@@ -8,6 +8,7 @@ import dev.jllm.rag.store.EmbeddingStoreContract;
 import dev.jllm.rag.store.StoreSettings;
 import dev.jllm.rag.store.solr.SolrEmbeddingStore;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
@@ -19,6 +20,15 @@ class SolrCloudEmbeddingStoreTest extends EmbeddingStoreContract {
     protected EmbeddingStore newStore() {
         try {
             return SolrEmbeddingStore.connect(SolrCluster.urls(), "contract_" + COLLECTIONS.incrementAndGet(), SETTINGS, 2, 2);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Override
+    protected EmbeddingStore reopen() {
+        try {
+            return SolrEmbeddingStore.connect(SolrCluster.urls(), "contract_" + COLLECTIONS.get(), SETTINGS, 2, 2);
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }
@@ -40,7 +50,7 @@ class SolrCloudEmbeddingStoreTest extends EmbeddingStoreContract {
     @Test
     void writesBecomeVisibleAtTheCommit() {
         writeCorpus();
-        store.replaceSource("f.txt", "h-f", List.of(chunk("f.txt", 0, "Tidal power from the moon.", java.util.Map.of(), 0, 1, 1, 0)));
+        store.replaceSource("f.txt", "h-f", List.of(chunk("f.txt", 0, "Tidal power from the moon.", Map.of(), 0, 1, 1, 0)));
         assertThat(store.lexicalSearch("tidal", 5, null)).isEmpty();
         store.commit();
         assertThat(store.lexicalSearch("tidal", 5, null)).hasSize(1);

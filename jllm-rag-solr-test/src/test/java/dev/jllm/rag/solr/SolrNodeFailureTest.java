@@ -1,10 +1,12 @@
 package dev.jllm.rag.solr;
 
+import static dev.jllm.rag.store.EmbeddingStoreContract.ids;
+import static dev.jllm.rag.store.EmbeddingStoreContract.unit;
+import static dev.jllm.rag.store.EmbeddingStoreContract.writeCorpus;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.jllm.rag.store.EmbeddingStoreContract;
 import dev.jllm.rag.store.EmbeddingStore;
-import dev.jllm.rag.store.ScoredChunk;
+import dev.jllm.rag.store.StoreSettings;
 import dev.jllm.rag.store.solr.SolrEmbeddingStore;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -18,23 +20,16 @@ import org.junit.jupiter.api.Test;
  * A node of the cluster stops while a client streams queries at it: the client moves to the other node, and the
  * replicas there answer for both shards, so every answer stays complete.
  */
-class SolrNodeFailureTest extends EmbeddingStoreContract {
-    @Override
-    protected EmbeddingStore newStore() {
-        try {
-            return SolrEmbeddingStore.connect(SolrCluster.urls(), "failover", SETTINGS, 2, 2);
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
+class SolrNodeFailureTest {
+    @Test
+    void answersStayCompleteWhenTheNodeBeingQueriedStops() throws Exception {
+        try (EmbeddingStore store = SolrEmbeddingStore.connect(SolrCluster.urls(), "failover", new StoreSettings("contract-model", 4), 2, 2)) {
+            queryThroughANodeStop(store);
         }
     }
 
-    static List<String> ids(List<ScoredChunk> hits) {
-        return hits.stream().map(h -> h.chunk().id()).toList();
-    }
-
-    @Test
-    void answersStayCompleteWhenTheNodeBeingQueriedStops() throws Exception {
-        writeCorpus();
+    private static void queryThroughANodeStop(EmbeddingStore store) throws Exception {
+        writeCorpus(store);
         List<String> lexical = ids(store.lexicalSearch("electricity sunlight", 10, null));
         // a query vector with no two chunks at the same distance, so that the order is fixed too
         List<String> dense = ids(store.vectorSearch(unit(4, 3, 2, 1), 10, null));

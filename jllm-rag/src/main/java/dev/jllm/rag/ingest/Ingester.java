@@ -84,7 +84,7 @@ public final class Ingester {
         final List<String> failures = new ArrayList<>();
         final List<Pending> pending = new ArrayList<>();
         int pendingChunks, added, updated, unchanged, chunks, sinceCommit;
-        long done;
+        long read, reported;
 
         record Pending(String source, String hash, List<Chunk> chunks) {}
 
@@ -189,6 +189,7 @@ public final class Ingester {
                 store.commit();
                 sinceCommit = 0;
             }
+            report();
         }
 
         private void fail(Path file, String problem) {
@@ -202,7 +203,14 @@ public final class Ingester {
         }
 
         private void step() {
-            progress.advance(++done);
+            read++;
+            report();
+        }
+
+        /** Tells the progress how many documents are through: read, and stored or skipped (not waiting in a batch). */
+        private void report() {
+            long through = read - pending.size();
+            if (through != reported) progress.advance(reported = through);
         }
 
         /** Deletes the sources under {@code root} that this run did not see, except those of files that failed. */

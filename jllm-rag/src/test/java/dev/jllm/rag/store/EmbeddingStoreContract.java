@@ -23,6 +23,9 @@ public abstract class EmbeddingStoreContract {
     /** A new, empty store with {@link #SETTINGS}. */
     protected abstract EmbeddingStore newStore();
 
+    /** Another handle on the data of {@link #store}, after it was closed. */
+    protected abstract EmbeddingStore reopen();
+
     @BeforeEach
     void open() {
         store = newStore();
@@ -33,7 +36,7 @@ public abstract class EmbeddingStoreContract {
         store.close();
     }
 
-    protected static float[] unit(float... v) {
+    public static float[] unit(float... v) {
         double n = 0;
         for (float x : v) n += x * x;
         float[] out = new float[v.length];
@@ -41,12 +44,16 @@ public abstract class EmbeddingStoreContract {
         return out;
     }
 
-    protected static Chunk chunk(String source, int n, String text, Map<String, String> metadata, float... vector) {
+    public static Chunk chunk(String source, int n, String text, Map<String, String> metadata, float... vector) {
         return new Chunk(source + "#" + n, "doc:" + source, source, "Title of " + source, text, metadata, unit(vector));
     }
 
-    /** Five sources about different things, with metadata to filter on. */
     protected void writeCorpus() {
+        writeCorpus(store);
+    }
+
+    /** Five sources about different things, with metadata to filter on, committed. */
+    public static void writeCorpus(EmbeddingStore store) {
         store.replaceSource("a.txt", "h-a", List.of(
                 chunk("a.txt", 0, "Solar panels convert sunlight into electricity.", Map.of("type", "txt", "lang", "en"), 1, 0, 0, 0),
                 chunk("a.txt", 1, "Panels degrade slowly over decades of sunlight.", Map.of("type", "txt", "lang", "en"), 0.9f, 0.1f, 0, 0)));
@@ -62,7 +69,7 @@ public abstract class EmbeddingStoreContract {
         store.commit();
     }
 
-    static List<String> ids(List<ScoredChunk> hits) {
+    public static List<String> ids(List<ScoredChunk> hits) {
         return hits.stream().map(h -> h.chunk().id()).toList();
     }
 
@@ -148,6 +155,15 @@ public abstract class EmbeddingStoreContract {
         store.deleteSource("never-written");
         store.commit();
         assertThat(store.chunkCount()).isEqualTo(4);
+    }
+
+    @Test
+    void closingCommitsWhatIsPending() {
+        store.replaceSource("a.txt", "h-a", List.of(chunk("a.txt", 0, "Pending when closed.", Map.of(), 1, 0, 0, 0)));
+        store.close();
+        store = reopen();
+        assertThat(store.sourceHashes()).isEqualTo(Map.of("a.txt", "h-a"));
+        assertThat(ids(store.lexicalSearch("pending", 5, null))).containsExactly("a.txt#0");
     }
 
     @Test

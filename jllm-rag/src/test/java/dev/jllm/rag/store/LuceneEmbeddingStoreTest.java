@@ -19,6 +19,11 @@ class LuceneEmbeddingStoreTest extends EmbeddingStoreContract {
         return LuceneEmbeddingStore.openForWriting(dir.resolve("index"), SETTINGS);
     }
 
+    @Override
+    protected EmbeddingStore reopen() {
+        return newStore();
+    }
+
     @Test
     void onlyCommittedWritesSurviveACrashAndAReaderSeesOnlyCommits() {
         writeCorpus();

@@ -45,6 +45,7 @@ public final class SolrEmbeddingStore implements EmbeddingStore {
     private final Map<String, List<Chunk>> pendingAdds = new LinkedHashMap<>();
     private final Map<String, String> pendingHashes = new HashMap<>();
     private int pendingDocs;
+    private boolean uncommitted;
 
     private SolrEmbeddingStore(SolrNodes nodes, String collection, StoreSettings settings) {
         this.nodes = nodes;
@@ -125,6 +126,7 @@ public final class SolrEmbeddingStore implements EmbeddingStore {
         }
         pendingAdds.put(source, List.copyOf(chunks));
         pendingHashes.put(source, contentHash);
+        uncommitted = true;
         pendingDocs += chunks.size() + 1;
         if (pendingDocs >= BATCH) flush();
     }
@@ -133,6 +135,7 @@ public final class SolrEmbeddingStore implements EmbeddingStore {
     public synchronized void deleteSource(String source) {
         pendingAdds.put(source, List.of());
         pendingHashes.remove(source);
+        uncommitted = true;
         pendingDocs++;
         if (pendingDocs >= BATCH) flush();
     }
@@ -195,6 +198,7 @@ public final class SolrEmbeddingStore implements EmbeddingStore {
     public synchronized void commit() {
         flush();
         nodes.call(node -> node.commit(collection, true, true));
+        uncommitted = false;
     }
 
     @Override
@@ -282,11 +286,15 @@ public final class SolrEmbeddingStore implements EmbeddingStore {
         return nodes.call(node -> node.query(collection, q)).getResults().getNumFound();
     }
 
+    /** Commits what is pending, as closing a Lucene index writer does, and lets the nodes go. */
     @Override
     public void close() {
-        synchronized (this) {
-            flush();
+        try {
+            synchronized (this) {
+                if (uncommitted) commit();
+            }
+        } finally {
+            nodes.close();
         }
-        nodes.close();
     }
 }
