@@ -1,44 +1,194 @@
 package dev.jllm.engine.runtime;
 
 import dev.jllm.engine.model.ModelConfig;
+import java.util.Arrays;
 
 /**
- * A float32 key/value cache for one sequence: per layer, {@code capacity} positions of {@code kvDim} floats
- * (all KV heads of a position side by side). Keys are stored after rope, as llama.cpp stores them.
+ * The key/value cache of one sequence: a block table that maps its positions, {@link KvBlockPool#blockSize()} at a
+ * time, to blocks of a {@link KvBlockPool}. Keys are stored after rope, as llama.cpp stores them.
+ *
+ * <p>The cache holds positions {@code [0, length())}. Blocks are taken from the pool as the sequence grows, so a long
+ * context that holds few tokens takes little memory. For a sliding-window model ({@link ModelConfig#slidingWindow()})
+ * only the positions a next query can still see are kept: a block that fell entirely out of the window goes back to
+ * the pool, where the next block the sequence needs picks it up, so the memory is bounded by the window, not the
+ * context.
+ *
+ * <p>Not thread-safe: one sequence is run by one caller at a time.
  */
 public final class KvCache {
-    private final int capacity;
-    private final int kvDim;
-    private final float[][] keys;
-    private final float[][] values;
+    private static final int NO_BLOCK = -1;
 
-    public KvCache(ModelConfig c, int capacity) {
-        if (capacity <= 0) throw new IllegalArgumentException("context size must be positive, got " + capacity);
-        long bytes = 2L * c.layers() * capacity * c.kvDim() * Float.BYTES;
-        if ((long) capacity * c.kvDim() > Integer.MAX_VALUE - 8) {
-            throw new IllegalArgumentException("context " + capacity + " is too large for a float32 cache of this model ("
-                    + bytes / (1 << 20) + " MiB)");
-        }
-        this.capacity = capacity;
-        this.kvDim = c.kvDim();
-        this.keys = new float[c.layers()][capacity * kvDim];
-        this.values = new float[c.layers()][capacity * kvDim];
+    private final KvBlockPool pool;
+    private final int capacity;
+    private final int window;
+    private final int blockSize;
+    /** Block of the pool holding positions [b * blockSize, (b + 1) * blockSize), or NO_BLOCK. */
+    private final int[] table;
+    private int heldBlocks;
+    /** Blocks below this one were dropped by the sliding window. */
+    private int firstKeptBlock;
+    private int length;
+
+    /** A float32 cache of {@code capacity} positions with a pool of its own. */
+    public KvCache(ModelConfig config, int capacity) {
+        this(config, capacity, KvType.F32);
     }
 
+    /** A cache of {@code capacity} positions of {@code type} with a pool of its own, allocated as the sequence grows. */
+    public KvCache(ModelConfig config, int capacity, KvType type) {
+        this(new KvBlockPool(config, type, KvBlockPool.DEFAULT_BLOCK_SIZE, blocksFor(capacity, KvBlockPool.DEFAULT_BLOCK_SIZE)),
+                capacity);
+    }
+
+    /** A cache of {@code capacity} positions (the sequence's context size) taking its blocks from a shared pool. */
+    public KvCache(KvBlockPool pool, int capacity) {
+        this.pool = pool;
+        this.capacity = capacity;
+        this.window = pool.config().slidingWindow();
+        this.blockSize = pool.blockSize();
+        this.table = new int[blocksFor(capacity, blockSize)];
+        Arrays.fill(table, NO_BLOCK);
+    }
+
+    private static int blocksFor(int capacity, int blockSize) {
+        if (capacity <= 0) throw new IllegalArgumentException("context size must be positive, got " + capacity);
+        return (int) ((capacity + (long) blockSize - 1) / blockSize);
+    }
+
+    public KvBlockPool pool() {
+        return pool;
+    }
+
+    /** The most positions the sequence may have (its context size). */
     public int capacity() {
         return capacity;
     }
 
-    public float[] keys(int layer) {
-        return keys[layer];
+    /** Positions written so far: the next token goes to this position. */
+    public int length() {
+        return length;
     }
 
-    public float[] values(int layer) {
-        return values[layer];
+    /** Blocks of the pool this sequence holds now. */
+    public int heldBlocks() {
+        return heldBlocks;
     }
 
-    /** Offset of position {@code pos} in a layer's key or value array. */
-    public int offset(int pos) {
-        return pos * kvDim;
+    /** Bytes of the blocks this sequence holds now. */
+    public long heldBytes() {
+        return heldBlocks * pool.blockBytes();
+    }
+
+    /**
+     * Whether tokens can be run from position {@code pos} on: the cache holds every position before it, at least those
+     * a query at {@code pos} sees (with a sliding window, earlier ones may have been dropped).
+     */
+    public boolean canContinueAt(int pos) {
+        return pos >= 0 && pos <= length && firstKeptBlock * blockSize <= firstVisible(pos);
+    }
+
+    /**
+     * The most new blocks a step that runs the positions from {@link #length()} up to {@code end} takes from the pool (a
+     * sliding window may give some back first), for a scheduler to check against {@link KvBlockPool#freeBlocks()}.
+     */
+    public int blocksNeeded(int end) {
+        int needed = 0;
+        for (int b = length / blockSize; b < Math.min(table.length, Math.ceilDiv(end, blockSize)); b++) if (table[b] == NO_BLOCK) needed++;
+        return needed;
+    }
+
+    /** Forgets the positions from {@code newLength} on, giving their blocks back to the pool. */
+    public void truncate(int newLength) {
+        if (newLength < 0 || newLength > length) {
+            throw new IllegalArgumentException("cannot truncate a cache of " + length + " positions to " + newLength);
+        }
+        for (int b = Math.ceilDiv(newLength, blockSize); b < table.length; b++) drop(b);
+        if (newLength == 0) firstKeptBlock = 0;
+        length = newLength;
+    }
+
+    /** Gives every block back to the pool (the sequence is done); the cache is empty afterwards. */
+    public void release() {
+        truncate(0);
+    }
+
+    /**
+     * Fails, before anything changes, when positions {@code [start, end)} cannot be run next: past the capacity, after
+     * a gap, or where the window dropped keys they need.
+     */
+    void checkStep(int start, int end) {
+        if (end > capacity) throw new ContextOverflowException(end, capacity);
+        if (start < 0 || start > length) {
+            throw new IllegalArgumentException("cannot run position " + start + " next: the cache holds positions 0.." + (length - 1));
+        }
+        if (!canContinueAt(start)) {
+            throw new IllegalArgumentException("cannot run position " + start + " again: the sliding window of " + window
+                    + " already dropped positions it sees (start over from position 0)");
+        }
+    }
+
+    /**
+     * Makes room for positions {@code [start, end)}: forgets positions from {@code start} on, drops the blocks no query
+     * from {@code start} on can see, and takes the blocks the new positions need. {@link #commit} follows once they
+     * are written.
+     */
+    void prepare(int start, int end) {
+        checkStep(start, end);
+        truncate(start);
+        if (window > 0) {
+            int keep = firstVisible(start) / blockSize;
+            for (int b = firstKeptBlock; b < keep; b++) drop(b);
+            firstKeptBlock = Math.max(firstKeptBlock, keep);
+        }
+        for (int b = start / blockSize; b < Math.ceilDiv(end, blockSize); b++) {
+            if (table[b] == NO_BLOCK) {
+                table[b] = pool.allocate();
+                heldBlocks++;
+            }
+        }
+    }
+
+    /** Marks positions up to {@code end} as written. */
+    void commit(int end) {
+        length = end;
+    }
+
+    /** The first position a query at {@code pos} attends to. */
+    int firstVisible(int pos) {
+        return window > 0 ? Math.max(0, pos - window + 1) : 0;
+    }
+
+    int blockSize() {
+        return blockSize;
+    }
+
+    /** Stores the key and value rows ({@code kvDim} values each) of {@code pos} in {@code layer}. */
+    void write(int layer, int pos, float[] k, int kOffset, float[] v, int vOffset) {
+        var block = pool.block(table[pos / blockSize]);
+        int slot = pos % blockSize, kvDim = pool.config().kvDim();
+        pool.type().write(k, kOffset, kvDim, block, pool.keyOffset(layer, slot));
+        pool.type().write(v, vOffset, kvDim, block, pool.valueOffset(layer, slot));
+    }
+
+    /**
+     * Decodes values {@code [from, from + width)} of the key rows of positions {@code [pos, pos + count)}, which lie in
+     * one block, into {@code dst} (position after position).
+     */
+    void readKeys(int layer, int pos, int count, int from, int width, float[] dst) {
+        pool.type().read(pool.block(table[pos / blockSize]), pool.keyOffset(layer, pos % blockSize), pool.rowBytes(), count,
+                from, width, dst);
+    }
+
+    /** As {@link #readKeys}, for the value rows. */
+    void readValues(int layer, int pos, int count, int from, int width, float[] dst) {
+        pool.type().read(pool.block(table[pos / blockSize]), pool.valueOffset(layer, pos % blockSize), pool.rowBytes(), count,
+                from, width, dst);
+    }
+
+    private void drop(int b) {
+        if (table[b] == NO_BLOCK) return;
+        pool.free(table[b]);
+        table[b] = NO_BLOCK;
+        heldBlocks--;
     }
 }
