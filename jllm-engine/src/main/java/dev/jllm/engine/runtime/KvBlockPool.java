@@ -12,8 +12,7 @@ import java.util.BitSet;
  * needed, so the memory taken is what the most blocks ever held at once need (at most {@code maxBlocks}); a freed
  * block is reused before a new one is allocated.
  *
- * <p>Inside a block, each layer has {@code blockSize} key rows followed by {@code blockSize} value rows; a row holds one
- * position's {@code kvDim} values encoded as the pool's {@link KvType}.
+ * <p>Inside a block, layer after layer, the keys and values lie as {@link KvBlockLayout} places them.
  *
  * <p>{@link #allocate} and {@link #free} may be called from any thread.
  */
@@ -25,7 +24,7 @@ public final class KvBlockPool {
     private final KvType type;
     private final int blockSize;
     private final int maxBlocks;
-    private final long rowBytes;
+    private final KvBlockLayout layout;
     private final long blockBytes;
     private final Arena arena = Arena.ofAuto();
     private final MemorySegment[] blocks;
@@ -47,8 +46,8 @@ public final class KvBlockPool {
         this.type = type;
         this.blockSize = blockSize;
         this.maxBlocks = maxBlocks;
-        this.rowBytes = type.rowBytes(config.kvDim());
-        this.blockBytes = 2L * config.layers() * blockSize * rowBytes;
+        this.layout = new KvBlockLayout(type, blockSize, config.kvHeads(), config.headDim());
+        this.blockBytes = config.layers() * layout.layerBytes();
         this.blocks = new MemorySegment[maxBlocks];
         this.freeList = new int[maxBlocks];
     }
@@ -115,21 +114,11 @@ public final class KvBlockPool {
         return created * blockBytes;
     }
 
-    long rowBytes() {
-        return rowBytes;
+    KvBlockLayout layout() {
+        return layout;
     }
 
     MemorySegment block(int block) {
         return blocks[block];
-    }
-
-    /** Where, in a block, the key row of {@code slot} (0 .. blockSize-1) of {@code layer} starts. */
-    long keyOffset(int layer, int slot) {
-        return (2L * layer * blockSize + slot) * rowBytes;
-    }
-
-    /** Where, in a block, the value row of {@code slot} of {@code layer} starts. */
-    long valueOffset(int layer, int slot) {
-        return ((2L * layer + 1) * blockSize + slot) * rowBytes;
     }
 }

@@ -164,25 +164,20 @@ public final class KvCache {
 
     /** Stores the key and value rows ({@code kvDim} values each) of {@code pos} in {@code layer}. */
     void write(int layer, int pos, float[] k, int kOffset, float[] v, int vOffset) {
-        var block = pool.block(table[pos / blockSize]);
-        int slot = pos % blockSize, kvDim = pool.config().kvDim();
-        pool.type().write(k, kOffset, kvDim, block, pool.keyOffset(layer, slot));
-        pool.type().write(v, vOffset, kvDim, block, pool.valueOffset(layer, slot));
+        pool.layout().write(pool.block(table[pos / blockSize]), layer, pos % blockSize, k, kOffset, v, vOffset);
     }
 
     /**
-     * Decodes values {@code [from, from + width)} of the key rows of positions {@code [pos, pos + count)}, which lie in
-     * one block, into {@code dst} (position after position).
+     * Decodes the keys of {@code kvHead} at positions {@code [pos, pos + count)}, which lie in one block, transposed:
+     * value d of position pos + j at {@code dst[d * stride + j]}.
      */
-    void readKeys(int layer, int pos, int count, int from, int width, float[] dst) {
-        pool.type().read(pool.block(table[pos / blockSize]), pool.keyOffset(layer, pos % blockSize), pool.rowBytes(), count,
-                from, width, dst);
+    void readKeys(int layer, int kvHead, int pos, int count, float[] dst, int stride, KvBlockLayout.Scratch scratch) {
+        pool.layout().readKeys(pool.block(table[pos / blockSize]), layer, kvHead, pos % blockSize, count, dst, stride, scratch);
     }
 
-    /** As {@link #readKeys}, for the value rows. */
-    void readValues(int layer, int pos, int count, int from, int width, float[] dst) {
-        pool.type().read(pool.block(table[pos / blockSize]), pool.valueOffset(layer, pos % blockSize), pool.rowBytes(), count,
-                from, width, dst);
+    /** Decodes the values of {@code kvHead} at positions {@code [pos, pos + count)} position after position. */
+    void readValues(int layer, int kvHead, int pos, int count, float[] dst, KvBlockLayout.Scratch scratch) {
+        pool.layout().readValues(pool.block(table[pos / blockSize]), layer, kvHead, pos % blockSize, count, dst, scratch);
     }
 
     private void drop(int b) {

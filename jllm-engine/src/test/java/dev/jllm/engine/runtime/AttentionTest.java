@@ -6,6 +6,8 @@ import dev.jllm.engine.model.Architecture;
 import dev.jllm.engine.model.ModelConfig;
 import java.util.Arrays;
 import java.util.SplittableRandom;
+import jdk.incubator.vector.FloatVector;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -70,6 +72,7 @@ class AttentionTest {
                 }
             }
         }
+        System.out.printf("headDim %d, window %d, block size %d, query scale %s: %.2e%n", headDim, window, blockSize, queryScale, worst);
         assertThat(worst).isLessThan(1e-5);
     }
 
@@ -96,6 +99,25 @@ class AttentionTest {
         double m = 0;
         for (double v : x) m = Math.max(m, Math.abs(v));
         return m;
+    }
+
+    /** The softmax exponential against Math.exp, over the range where the weights are not negligible. */
+    @Test
+    void expIsWithinTwoUlpOfMathExp() {
+        FloatVector x = FloatVector.zero(FloatVector.SPECIES_PREFERRED);
+        float[] lanes = new float[x.length()], results = new float[x.length()];
+        double worstUlps = 0;
+        for (int i = 0; i <= 1_000_000; i += lanes.length) {
+            for (int l = 0; l < lanes.length; l++) lanes[l] = -87f * Math.min(i + l, 1_000_000) / 1_000_000;
+            Attention.exp(FloatVector.fromArray(FloatVector.SPECIES_PREFERRED, lanes, 0)).intoArray(results, 0);
+            for (int l = 0; l < lanes.length; l++) {
+                double exact = Math.exp(lanes[l]);
+                worstUlps = Math.max(worstUlps, Math.abs(results[l] - exact) / Math.ulp((float) exact));
+            }
+        }
+        assertThat(worstUlps).isLessThanOrEqualTo(2);
+        assertThat(Attention.exp(FloatVector.broadcast(FloatVector.SPECIES_PREFERRED, Float.NEGATIVE_INFINITY)).lane(0))
+                .isLessThan(1e-37f).isNotNegative();
     }
 
     /** The same queries all in one call, one call each, and beside another sequence's queries: the same bits. */

@@ -6,36 +6,66 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.jllm.engine.quant.Q8_0;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-import java.util.Arrays;
 import java.util.SplittableRandom;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
-/** Rows written and read back in parts, against each type's rounding: exact, F16 rounding, ggml's Q8_0. */
+/**
+ * KV rows written into a block and read back per head (keys transposed, values position after position), against each
+ * type's rounding: exact, F16 rounding, ggml's Q8_0 quantizer and dequantizer.
+ */
 class KvTypeTest {
-    static final int KV_DIM = 96, ROWS = 3;
+    static final int LAYERS = 2;
 
-    @ParameterizedTest
-    @EnumSource(KvType.class)
-    void slicesOfRowsReadBackAsTheTypeRoundsThem(KvType type) {
+    /** 2 heads of 48: Q8_0 blocks of 32 span both heads; tiles read whole and in parts. */
+    @ParameterizedTest(name = "{0}, block size {1}")
+    @CsvSource({"F32, 16", "F16, 16", "Q8_0, 16", "F32, 5", "F16, 5", "Q8_0, 5"})
+    void rowsReadBackPerHeadAsTheTypeRoundsThem(KvType type, int blockSize) {
+        int kvHeads = 2, headDim = 48, kvDim = kvHeads * headDim;
+        KvBlockLayout layout = new KvBlockLayout(type, blockSize, kvHeads, headDim);
+        assertThat(layout.layerBytes()).isEqualTo(2 * blockSize * type.rowBytes(kvDim));
+        MemorySegment block = Arena.ofAuto().allocate(LAYERS * layout.layerBytes());
         SplittableRandom random = new SplittableRandom(3);
-        long rowBytes = type.rowBytes(KV_DIM);
-        MemorySegment rows = Arena.ofAuto().allocate(ROWS * rowBytes);
-        float[] values = new float[ROWS * KV_DIM];
-        for (int i = 0; i < values.length; i++) values[i] = (float) random.nextGaussian() * 3;
-        for (int r = 0; r < ROWS; r++) type.write(values, r * KV_DIM, KV_DIM, rows, r * rowBytes);
-        float[] expected = rounded(type, values);
-        // slices that start and end inside Q8_0 blocks and span a block border
-        for (int[] slice : new int[][] {{0, KV_DIM}, {40, 48}, {8, 8}, {31, 2}}) {
-            int from = slice[0], count = slice[1];
-            float[] read = new float[ROWS * count];
-            type.read(rows, 0, rowBytes, ROWS, from, count, read);
-            for (int r = 0; r < ROWS; r++) {
-                assertThat(Arrays.copyOfRange(read, r * count, (r + 1) * count)).as("%s row %d values %d..", type, r, from)
-                        .containsExactly(Arrays.copyOfRange(expected, r * KV_DIM + from, r * KV_DIM + from + count));
+        float[][][] keys = new float[LAYERS][blockSize][], values = new float[LAYERS][blockSize][];
+        for (int l = 0; l < LAYERS; l++) {
+            for (int slot = 0; slot < blockSize; slot++) {
+                keys[l][slot] = randoms(kvDim, random);
+                values[l][slot] = randoms(kvDim, random);
+                layout.write(block, l, slot, keys[l][slot], 0, values[l][slot], 0);
             }
         }
+        KvBlockLayout.Scratch raw = layout.newScratch();
+        int stride = blockSize + 3;
+        for (int l = 0; l < LAYERS; l++) {
+            for (int h = 0; h < kvHeads; h++) {
+                for (int[] range : new int[][] {{0, blockSize}, {1, blockSize - 2}, {blockSize - 1, 1}}) {
+                    int slot = range[0], count = range[1];
+                    float[] k = new float[headDim * stride], v = new float[count * headDim];
+                    layout.readKeys(block, l, h, slot, count, k, stride, raw);
+                    layout.readValues(block, l, h, slot, count, v, raw);
+                    for (int j = 0; j < count; j++) {
+                        float[] expectedK = rounded(type, keys[l][slot + j]), expectedV = rounded(type, values[l][slot + j]);
+                        for (int d = 0; d < headDim; d++) {
+                            assertThat(k[d * stride + j]).as("key layer %d head %d slot %d value %d", l, h, slot + j, d)
+                                    .isEqualTo(expectedK[h * headDim + d]);
+                            assertThat(v[j * headDim + d]).as("value layer %d head %d slot %d value %d", l, h, slot + j, d)
+                                    .isEqualTo(expectedV[h * headDim + d]);
+                        }
+                    }
+                }
+            }
+        }
+        // a full tile read in one piece into a tile of its own width
+        float[] whole = new float[headDim * blockSize];
+        layout.readKeys(block, 1, 1, 0, blockSize, whole, blockSize, raw);
+        assertThat(whole[(headDim - 1) * blockSize + blockSize - 1]).isEqualTo(rounded(type, keys[1][blockSize - 1])[2 * headDim - 1]);
+    }
+
+    static float[] randoms(int n, SplittableRandom random) {
+        float[] x = new float[n];
+        for (int i = 0; i < n; i++) x[i] = (float) random.nextGaussian() * 3;
+        return x;
     }
 
     /** What a row of {@code type} holds: the values themselves, their F16 roundings, or ggml's Q8_0 round trip. */
