@@ -16,20 +16,29 @@ import jdk.incubator.vector.VectorSpecies;
  * <p>Work is split into jobs of up to {@link #QUERY_BLOCK} consecutive tokens of one sequence and one KV head: a job
  * decodes each tile once for all its queries and the query heads that share the KV head. Within a tile, the scores of
  * a query are computed for all positions at once (vector lanes over positions, from keys decoded transposed), their
- * exponentials too, and the values are summed into the output vector by vector over the head's values.
+ * exponentials too, and the values are summed into the output vector by vector over the head's values. The positions
+ * are cut into {@link #SEGMENT}s: each segment's softmax state starts afresh and the segments' states are merged in
+ * position order (as flash-decoding splits a long context), so that a decode step, which has few queries, can spread
+ * one query's segments over the threads.
  *
- * <p>The arithmetic for one query depends only on that query, its position and the cache contents: tiles are cache
- * blocks, fixed by absolute position, every sum runs in one order, and no operation reduces across vector lanes. So a
- * token's output is bit-identical whether it is decoded alone, comes in a prompt chunk, or shares the batch with
- * other sequences.
+ * <p>The arithmetic for one query depends only on that query, its position and the cache contents: tiles (cache
+ * blocks) and segments are fixed by absolute position, every sum and merge runs in one order, and no operation reduces
+ * across vector lanes. So a token's output is bit-identical whether it is decoded alone, comes in a prompt chunk, or
+ * shares the batch with other sequences.
  */
 final class Attention {
     private static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_PREFERRED;
     private static final int LANES = SPECIES.length();
     /** Queries of one sequence that share each decoded tile. */
     private static final int QUERY_BLOCK = 16;
+    /**
+     * Positions whose softmax state is computed on its own and then merged with the others in position order: the
+     * units that a step with few queries (a decode step) spreads over the threads. Every step merges the same way.
+     */
+    static final int SEGMENT = 1024;
 
     private final int heads;
+    private final int kvHeads;
     private final int headDim;
     private final int qDim;
     private final int group;
@@ -37,6 +46,7 @@ final class Attention {
 
     Attention(ModelConfig c) {
         this.heads = c.heads();
+        this.kvHeads = c.kvHeads();
         this.headDim = c.headDim();
         this.qDim = c.qDim();
         this.group = c.heads() / c.kvHeads();
@@ -57,50 +67,112 @@ final class Attention {
             if (!sameSequence || t - blockStarts[blocks - 1] == QUERY_BLOCK) blockStarts[blocks++] = t;
         }
         blockStarts[blocks] = n;
-        int kvHeads = heads / group, queryBlocks = blocks;
-        Parallel.forRange(queryBlocks * kvHeads, 1, (start, end) -> {
-            Scratch scratch = new Scratch();
+        QueryBlocks qb = new QueryBlocks(layer, q, out, caches, positions, blockStarts, blocks);
+        if (blocks * kvHeads >= 2 * Parallel.threads()) runSegmentsInOrder(qb);
+        else runSegmentsInParallel(qb);
+    }
+
+    /** The step's queries, cut into blocks of consecutive tokens of one sequence. */
+    private record QueryBlocks(int layer, float[] q, float[] out, KvCache[] caches, int[] positions, int[] starts, int count) {
+        KvCache cache(int b) {
+            return caches[starts[b]];
+        }
+
+        /** The first and the last segment that block b's queries see. */
+        int firstSegment(int b) {
+            return cache(b).firstVisible(positions[starts[b]]) / SEGMENT;
+        }
+
+        int lastSegment(int b) {
+            return positions[starts[b + 1] - 1] / SEGMENT;
+        }
+    }
+
+    /** One job per query block and KV head, which runs the segments one after the other. */
+    private void runSegmentsInOrder(QueryBlocks qb) {
+        Parallel.forRange(qb.count() * kvHeads, 1, (start, end) -> {
+            Scratch s = new Scratch();
             for (int job = start; job < end; job++) {
                 int b = job / kvHeads, kvHead = job % kvHeads;
-                attend(layer, caches[blockStarts[b]], q, out, positions, blockStarts[b], blockStarts[b + 1], kvHead, scratch);
+                int states = (qb.starts()[b + 1] - qb.starts()[b]) * group;
+                s.total.reset(states, headDim);
+                for (int segment = qb.firstSegment(b); segment <= qb.lastSegment(b); segment++) {
+                    s.segment.reset(states, headDim);
+                    attendSegment(qb, b, kvHead, segment, s.segment, 0, s);
+                    s.total.merge(s.segment, 0, states, headDim);
+                }
+                s.total.writeOut(qb, b, kvHead, this);
             }
         });
     }
 
-    /** Queries {@code [t0, t1)} of one sequence, for the query heads of {@code kvHead}, tile by tile. */
-    private void attend(int layer, KvCache cache, float[] q, float[] out, int[] positions, int t0, int t1, int kvHead,
-                        Scratch s) {
+    /**
+     * One job per query block, KV head and segment, for steps with too few query blocks to keep the threads busy (a
+     * decode step over a long context); the segments' states are merged afterwards, in the same order.
+     */
+    private void runSegmentsInParallel(QueryBlocks qb) {
+        int[] firstUnit = new int[qb.count() * kvHeads + 1];
+        int[] firstState = new int[qb.count() * kvHeads + 1];
+        for (int job = 0; job < qb.count() * kvHeads; job++) {
+            int b = job / kvHeads;
+            int segments = qb.lastSegment(b) - qb.firstSegment(b) + 1;
+            firstUnit[job + 1] = firstUnit[job] + segments;
+            firstState[job + 1] = firstState[job] + segments * (qb.starts()[b + 1] - qb.starts()[b]) * group;
+        }
+        int units = firstUnit[qb.count() * kvHeads];
+        States partial = new States();
+        partial.reset(firstState[qb.count() * kvHeads], headDim);
+        Parallel.forRange(units, 1, (start, end) -> {
+            Scratch s = new Scratch();
+            int job = 0;
+            for (int unit = start; unit < end; unit++) {
+                while (firstUnit[job + 1] <= unit) job++;
+                int b = job / kvHeads, states = (qb.starts()[b + 1] - qb.starts()[b]) * group;
+                int k = unit - firstUnit[job];
+                attendSegment(qb, b, job % kvHeads, qb.firstSegment(b) + k, partial, firstState[job] + k * states, s);
+            }
+        });
+        Parallel.forRange(qb.count() * kvHeads, 1, (start, end) -> {
+            States total = new States();
+            for (int job = start; job < end; job++) {
+                int b = job / kvHeads, states = (qb.starts()[b + 1] - qb.starts()[b]) * group;
+                total.reset(states, headDim);
+                for (int k = 0; k < firstUnit[job + 1] - firstUnit[job]; k++) total.merge(partial, firstState[job] + k * states, states, headDim);
+                total.writeOut(qb, b, job % kvHeads, this);
+            }
+        });
+    }
+
+    /**
+     * The queries of block b over the positions of one segment they see, for the query heads of {@code kvHead}, tile by
+     * tile, into {@code states} from {@code first} on (query after query, head after head; reset beforehand).
+     */
+    private void attendSegment(QueryBlocks qb, int b, int kvHead, int segment, States states, int first, Scratch s) {
+        KvCache cache = qb.cache(b);
+        int[] positions = qb.positions();
+        int t0 = qb.starts()[b], t1 = qb.starts()[b + 1];
         int blockSize = cache.blockSize();
-        int stride = s.fit(cache.pool().layout(), blockSize, (t1 - t0) * group, headDim);
-        Arrays.fill(s.max, Float.NEGATIVE_INFINITY);
-        Arrays.fill(s.sum, 0f);
-        Arrays.fill(s.acc, 0f);
-        int last = positions[t1 - 1];
-        for (int start = cache.firstVisible(positions[t0]); start <= last; ) {
+        int stride = s.fit(cache.pool().layout(), blockSize, headDim);
+        int last = Math.min(positions[t1 - 1], (segment + 1) * SEGMENT - 1);
+        for (int start = Math.max(segment * SEGMENT, cache.firstVisible(positions[t0])); start <= last; ) {
             int end = Math.min(last + 1, (start / blockSize + 1) * blockSize);
             int len = end - start;
-            cache.readKeys(layer, kvHead, start, len, s.keys, stride, s.decoding);
-            cache.readValues(layer, kvHead, start, len, s.values, s.decoding);
+            cache.readKeys(qb.layer(), kvHead, start, len, s.keys, stride, s.decoding);
+            cache.readValues(qb.layer(), kvHead, start, len, s.values, s.decoding);
             for (int t = t0; t < t1; t++) {
                 int lo = Math.max(start, cache.firstVisible(positions[t])) - start, hi = Math.min(end, positions[t] + 1) - start;
                 if (lo >= hi) continue;
                 for (int g = 0; g < group; g++) {
                     int h = kvHead * group + g;
-                    addTile(q, t * qDim + h * headDim, (t - t0) * group + g, lo, hi, stride, s);
+                    addTile(qb.q(), t * qDim + h * headDim, states, first + (t - t0) * group + g, lo, hi, stride, s);
                 }
             }
             start = end;
         }
-        for (int t = t0; t < t1; t++) {
-            for (int g = 0; g < group; g++) {
-                int state = (t - t0) * group + g;
-                divide(s.acc, state * headDim, s.sum[state], out, t * qDim + (kvHead * group + g) * headDim);
-            }
-        }
     }
 
     /** Folds positions {@code [lo, hi)} of the decoded tile into the running state {@code state} of one query head. */
-    private void addTile(float[] q, int qOffset, int state, int lo, int hi, int stride, Scratch s) {
+    private void addTile(float[] q, int qOffset, States states, int state, int lo, int hi, int stride, Scratch s) {
         float[] keys = s.keys, weights = s.weights;
         // scores of the whole tile, lanes over positions: Σ_d q[d] * k[d][j], then * scale
         for (int j = 0; j < stride; j += LANES) {
@@ -112,13 +184,13 @@ final class Attention {
         }
         float tileMax = Float.NEGATIVE_INFINITY;
         for (int j = lo; j < hi; j++) tileMax = Math.max(tileMax, weights[j]);
-        float max = s.max[state], sum = s.sum[state];
+        float max = states.max[state], sum = states.sum[state];
         int acc = state * headDim;
         if (tileMax > max) {
             if (max != Float.NEGATIVE_INFINITY) {
-                float correction = exp(FloatVector.broadcast(SPECIES, max - tileMax)).lane(0);
+                float correction = exp(max - tileMax);
                 sum *= correction;
-                scale(s.acc, acc, correction);
+                for (int d = 0; d < headDim; d++) states.acc[acc + d] *= correction;
             }
             max = tileMax;
         }
@@ -126,9 +198,9 @@ final class Attention {
             exp(FloatVector.fromArray(SPECIES, weights, j).sub(max)).intoArray(weights, j);
         }
         for (int j = lo; j < hi; j++) sum += weights[j];
-        addWeighted(s.acc, acc, s.values, weights, lo, hi);
-        s.max[state] = max;
-        s.sum[state] = sum;
+        addWeighted(states.acc, acc, s.values, weights, lo, hi);
+        states.max[state] = max;
+        states.sum[state] = sum;
     }
 
     /** acc += Σ_j weights[j] · values[j] for j in [lo, hi), position after position for every element. */
@@ -146,14 +218,6 @@ final class Attention {
             for (int j = lo; j < hi; j++) a = Math.fma(values[j * headDim + d], weights[j], a);
             acc[accOffset + d] = a;
         }
-    }
-
-    private void scale(float[] acc, int offset, float factor) {
-        for (int d = 0; d < headDim; d++) acc[offset + d] *= factor;
-    }
-
-    private void divide(float[] acc, int offset, float sum, float[] out, int outOffset) {
-        for (int d = 0; d < headDim; d++) out[outOffset + d] = acc[offset + d] / sum;
     }
 
     /**
@@ -176,15 +240,68 @@ final class Attention {
         return p.mul(bits.reinterpretAsFloats());
     }
 
-    /** One thread's scratch space: a tile of keys (transposed) and values, scores, and the running state of its queries. */
+    /** {@link #exp(FloatVector)} of one value. */
+    static float exp(float x) {
+        return exp(FloatVector.broadcast(SPECIES, x)).lane(0);
+    }
+
+    /**
+     * Online-softmax states of query heads: running maximum score, sum of exponentials and weighted sum of values. An
+     * empty state has maximum -infinity.
+     */
+    private static final class States {
+        float[] max = new float[0], sum = new float[0], acc = new float[0];
+
+        void reset(int states, int headDim) {
+            if (max.length < states) {
+                max = new float[states];
+                sum = new float[states];
+                acc = new float[states * headDim];
+            }
+            Arrays.fill(max, 0, states, Float.NEGATIVE_INFINITY);
+            Arrays.fill(sum, 0, states, 0f);
+            Arrays.fill(acc, 0, states * headDim, 0f);
+        }
+
+        /** Adds the states {@code [first, first + count)} of {@code other} (over later positions) to states 0.. of this. */
+        void merge(States other, int first, int count, int headDim) {
+            for (int i = 0; i < count; i++) {
+                int o = first + i;
+                float m = max[i], om = other.max[o];
+                if (om == Float.NEGATIVE_INFINITY) continue;
+                if (m == Float.NEGATIVE_INFINITY) {
+                    max[i] = om;
+                    sum[i] = other.sum[o];
+                    System.arraycopy(other.acc, o * headDim, acc, i * headDim, headDim);
+                    continue;
+                }
+                float newMax = Math.max(m, om), a = exp(m - newMax), b = exp(om - newMax);
+                max[i] = newMax;
+                sum[i] = sum[i] * a + other.sum[o] * b;
+                for (int d = 0; d < headDim; d++) acc[i * headDim + d] = acc[i * headDim + d] * a + other.acc[o * headDim + d] * b;
+            }
+        }
+
+        /** Writes Σ weights · values / Σ weights of block b's query heads of {@code kvHead} to the output. */
+        void writeOut(QueryBlocks qb, int b, int kvHead, Attention a) {
+            for (int t = qb.starts()[b]; t < qb.starts()[b + 1]; t++) {
+                for (int g = 0; g < a.group; g++) {
+                    int state = (t - qb.starts()[b]) * a.group + g, out = t * a.qDim + (kvHead * a.group + g) * a.headDim;
+                    for (int d = 0; d < a.headDim; d++) qb.out()[out + d] = acc[state * a.headDim + d] / sum[state];
+                }
+            }
+        }
+    }
+
+    /** One thread's scratch space: a decoded tile of keys (transposed) and values, its scores, and softmax states. */
     private static final class Scratch {
+        final States total = new States(), segment = new States();
         KvBlockLayout layout;
         KvBlockLayout.Scratch decoding;
         float[] keys = new float[0], values = new float[0], weights = new float[0];
-        float[] max = new float[0], sum = new float[0], acc = new float[0];
 
-        /** Makes room for tiles of {@code blockSize} positions and {@code states} query heads; returns the tile stride. */
-        int fit(KvBlockLayout layout, int blockSize, int states, int headDim) {
+        /** Makes room for tiles of {@code blockSize} positions of {@code layout}; returns the tile stride. */
+        int fit(KvBlockLayout layout, int blockSize, int headDim) {
             int stride = (blockSize + LANES - 1) / LANES * LANES;
             if (layout != this.layout) {
                 this.layout = layout;
@@ -194,11 +311,6 @@ final class Attention {
                 keys = new float[stride * headDim];
                 values = new float[blockSize * headDim];
                 weights = new float[stride];
-            }
-            if (max.length < states) {
-                max = new float[states];
-                sum = new float[states];
-                acc = new float[states * headDim];
             }
             return stride;
         }

@@ -17,24 +17,27 @@ import org.junit.jupiter.params.provider.CsvSource;
  */
 class AttentionTest {
     static final int LAYERS = 2, HEADS = 4, KV_HEADS = 2, POSITIONS = 70;
+    /** Across two segment borders. */
+    static final int LONG = 2 * Attention.SEGMENT + 300;
 
     static ModelConfig config(int headDim, int window) {
         return new ModelConfig(window > 0 ? Architecture.MISTRAL : Architecture.LLAMA, HEADS * headDim, LAYERS, HEADS, KV_HEADS,
                 headDim, 64, 100, 256, 1e-5f, 10000f, headDim, 1f, window);
     }
 
-    /** Random keys and values for positions [0, POSITIONS) of every layer; returns them as [layer][pos][kvDim] x 2. */
+    /** Random keys and values for every position the cache can hold, in every layer; returns them as [layer][pos][kvDim] x 2. */
     static float[][][][] fill(KvCache cache, ModelConfig c, SplittableRandom random) {
-        float[][][][] kv = new float[2][LAYERS][POSITIONS][];
-        cache.prepare(0, POSITIONS);
+        int positions = cache.capacity();
+        float[][][][] kv = new float[2][LAYERS][positions][];
+        cache.prepare(0, positions);
         for (int l = 0; l < LAYERS; l++) {
-            for (int p = 0; p < POSITIONS; p++) {
+            for (int p = 0; p < positions; p++) {
                 kv[0][l][p] = randoms(c.kvDim(), 1, random);
                 kv[1][l][p] = randoms(c.kvDim(), 1, random);
                 cache.write(l, p, kv[0][l][p], 0, kv[1][l][p], 0);
             }
         }
-        cache.commit(POSITIONS);
+        cache.commit(positions);
         return kv;
     }
 
@@ -48,14 +51,15 @@ class AttentionTest {
      * headDim 40 runs 16-lane vectors and a scalar rest, 8 only the scalar rest; a query scale of 4 makes scores
      * spread widely, so that the running maximum grows from tile to tile and the rescaling is exercised.
      */
-    @ParameterizedTest(name = "headDim {0}, window {1}, block size {2}, query scale {3}")
-    @CsvSource({"40, 0, 16, 1", "40, 0, 16, 4", "8, 0, 16, 1", "40, 11, 16, 1", "40, 11, 4, 4", "8, 20, 1, 1", "40, 0, 32, 4"})
-    void matchesSoftmaxInDouble(int headDim, int window, int blockSize, double queryScale) {
+    @ParameterizedTest(name = "headDim {0}, window {1}, block size {2}, query scale {3}, {4} positions")
+    @CsvSource({"40, 0, 16, 1, 70", "40, 0, 16, 4, 70", "8, 0, 16, 1, 70", "40, 11, 16, 1, 70", "40, 11, 4, 4, 70", "8, 20, 1, 1, 70",
+            "40, 0, 32, 4, 70", "40, 0, 16, 4, " + LONG, "8, 1500, 5, 1, " + LONG})
+    void matchesSoftmaxInDouble(int headDim, int window, int blockSize, double queryScale, int length) {
         ModelConfig c = config(headDim, window);
         SplittableRandom random = new SplittableRandom(headDim * 31L + window);
-        KvCache cache = new KvCache(new KvBlockPool(c, KvType.F32, blockSize, POSITIONS), POSITIONS);
+        KvCache cache = new KvCache(new KvBlockPool(c, KvType.F32, blockSize, length), length);
         float[][][][] kv = fill(cache, c, random);
-        int[] positions = {0, 1, 15, 16, 17, 40, POSITIONS - 1};
+        int[] positions = {0, 1, 15, 16, 17, 40, length - 1};
         int n = positions.length, layer = 1;
         float[] q = randoms(n * c.qDim(), queryScale, random), out = new float[n * c.qDim()];
         KvCache[] caches = new KvCache[n];
@@ -72,7 +76,8 @@ class AttentionTest {
                 }
             }
         }
-        System.out.printf("headDim %d, window %d, block size %d, query scale %s: %.2e%n", headDim, window, blockSize, queryScale, worst);
+        System.out.printf("headDim %d, window %d, block size %d, query scale %s, %d positions: %.2e%n", headDim, window, blockSize,
+                queryScale, length, worst);
         assertThat(worst).isLessThan(1e-5);
     }
 
@@ -121,16 +126,20 @@ class AttentionTest {
     }
 
     /** The same queries all in one call, one call each, and beside another sequence's queries: the same bits. */
-    @ParameterizedTest(name = "{0} cache, window {1}")
-    @CsvSource({"F32, 0", "F16, 0", "Q8_0, 0", "Q8_0, 13"})
-    void aQueryGetsTheSameBitsHoweverQueriesAreBatched(KvType type, int window) {
+    /**
+     * Across segments: a step with many query blocks runs each query's segments in order, a single query spreads them
+     * over the threads (when there are several).
+     */
+    @ParameterizedTest(name = "{0} cache, window {1}, {2} positions")
+    @CsvSource({"F32, 0, 70", "F16, 0, 70", "Q8_0, 0, 70", "Q8_0, 13, 70", "F32, 0, " + LONG, "Q8_0, 1100, " + LONG})
+    void aQueryGetsTheSameBitsHoweverQueriesAreBatched(KvType type, int window, int length) {
         ModelConfig c = config(64, window);
         SplittableRandom random = new SplittableRandom(5);
-        KvCache cache = new KvCache(c, POSITIONS, type), other = new KvCache(c, POSITIONS, type);
+        KvCache cache = new KvCache(c, length, type), other = new KvCache(c, length, type);
         fill(cache, c, random);
         fill(other, c, random);
         Attention attention = new Attention(c);
-        int n = POSITIONS;
+        int n = length;
         float[] q = randoms(n * c.qDim(), 2, random), together = new float[n * c.qDim()];
         int[] positions = new int[n];
         for (int t = 0; t < n; t++) positions[t] = t;
@@ -140,7 +149,7 @@ class AttentionTest {
 
         float[] alone = new float[c.qDim()];
         float[] mixed = new float[3 * c.qDim()];
-        for (int t = 0; t < n; t++) {
+        for (int t = 0; t < n; t += n > 100 ? 97 : 1) {
             float[] qt = Arrays.copyOfRange(q, t * c.qDim(), (t + 1) * c.qDim());
             attention.run(0, qt, alone, 1, new KvCache[] {cache}, new int[] {t});
             assertThat(alone).as("query %d alone", t).containsExactly(Arrays.copyOfRange(together, t * c.qDim(), (t + 1) * c.qDim()));
@@ -148,7 +157,7 @@ class AttentionTest {
             System.arraycopy(q, 0, q3, 0, c.qDim());
             System.arraycopy(qt, 0, q3, c.qDim(), c.qDim());
             System.arraycopy(q, (n - 1) * c.qDim(), q3, 2 * c.qDim(), c.qDim());
-            attention.run(0, q3, mixed, 3, new KvCache[] {other, cache, other}, new int[] {POSITIONS - 1, t, 3});
+            attention.run(0, q3, mixed, 3, new KvCache[] {other, cache, other}, new int[] {length - 1, t, 3});
             assertThat(Arrays.copyOfRange(mixed, c.qDim(), 2 * c.qDim())).as("query %d beside another sequence", t)
                     .containsExactly(Arrays.copyOfRange(together, t * c.qDim(), (t + 1) * c.qDim()));
         }
