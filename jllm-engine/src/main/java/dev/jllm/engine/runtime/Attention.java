@@ -37,7 +37,6 @@ final class Attention {
      */
     static final int SEGMENT = 1024;
 
-    private final int heads;
     private final int kvHeads;
     private final int headDim;
     private final int qDim;
@@ -45,7 +44,6 @@ final class Attention {
     private final float scale;
 
     Attention(ModelConfig c) {
-        this.heads = c.heads();
         this.kvHeads = c.kvHeads();
         this.headDim = c.headDim();
         this.qDim = c.qDim();

@@ -58,12 +58,21 @@ public final class Session {
      */
     public float[] feed(int[] sequence) {
         if (sequence.length == 0) throw new IllegalArgumentException("empty token sequence");
+        int common = reusablePrefix(sequence);
+        cache.truncate(common);
+        return append(Arrays.copyOfRange(sequence, common, sequence.length));
+    }
+
+    /**
+     * How many leading tokens of {@code sequence} {@link #feed} would keep from the cache: the common prefix with what
+     * it holds, short of the last token (whose logits are wanted), or 0 where a sliding window dropped keys the rest
+     * would need.
+     */
+    public int reusablePrefix(int[] sequence) {
         int common = 0;
         while (common < cache.length() && common < sequence.length && tokens[common] == sequence[common]) common++;
         common = Math.min(common, sequence.length - 1);
-        if (!cache.canContinueAt(common)) common = 0; // the sliding window dropped keys the tail would need
-        cache.truncate(common);
-        return append(Arrays.copyOfRange(sequence, common, sequence.length));
+        return cache.canContinueAt(common) ? common : 0;
     }
 
     /** Runs {@code next} after the tokens already in the cache and returns the logits after the last one. */
