@@ -29,7 +29,7 @@ final class DequantizedProduct {
     /** Activation vectors per register tile. */
     private static final int VECTORS = 3;
     /** Values per chunk of a row: a multiple of every block size (256 for the K-quants). */
-    static final int CHUNK = 256;
+    static final int CHUNK = 1024;
     /** Activation floats a batch keeps cache-resident while it runs over the rows (the rest of L2 holds the weights). */
     private static final int ACTIVATION_BLOCK_FLOATS = 128 * 1024;
 
