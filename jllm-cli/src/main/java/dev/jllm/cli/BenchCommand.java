@@ -1,74 +1,149 @@
 package dev.jllm.cli;
 
+import dev.jllm.cli.bench.BenchChart;
+import dev.jllm.cli.bench.BenchResult;
+import dev.jllm.cli.bench.BenchTable;
+import dev.jllm.cli.bench.ChildBench;
+import dev.jllm.cli.bench.ModelBench;
+import dev.jllm.cli.hub.ModelReference;
 import dev.jllm.engine.model.Model;
-import dev.jllm.engine.runtime.Session;
+import dev.jllm.engine.runtime.KvType;
+import dev.jllm.engine.runtime.Parallel;
 import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Locale;
-import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * `jllm bench`: llama-bench's pp/tg figures. Prefill runs a prompt of random tokens as one batch into an empty
- * cache; decode then appends tokens one at a time after it. Each is repeated and the median reported.
+ * `jllm bench`: llama-bench's pp/tg figures beside the memory bandwidth they are bound by. -p, -n and -t take
+ * comma-separated lists, as llama-bench's do, and every combination is run; thread counts other than this process's
+ * pool size run in a child JVM each (the pool's size is fixed per process).
  */
-@Command(name = "bench", mixinStandardHelpOptions = true,
-        description = "Measure prefill and decode speed (tokens/s), as llama-bench's pp and tg tests.")
+@Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Measure prefill and decode speed (tokens/s, as llama-bench's pp and tg tests) and the memory "
+                + "read bandwidth with the same threads, and how close decode comes to it (roofline share).",
+                "Prefill runs a prompt of random tokens as one batch into an empty cache; decode then appends "
+                + "n-gen tokens one at a time after it. Lists run every combination."})
 final class BenchCommand implements Callable<Integer> {
-    @Mixin ModelOptions modelOptions;
+    @Option(names = {"-m", "--model"}, required = true, paramLabel = "MODEL",
+            description = "GGUF file, or a Hugging Face reference OWNER/REPO[:FILE|:QUANT]")
+    String model;
 
-    @Option(names = {"-p", "--n-prompt"}, paramLabel = "N", description = "Prompt tokens for the prefill test (default ${DEFAULT-VALUE})")
-    int promptTokens = 512;
+    @Option(names = {"-p", "--n-prompt"}, split = ",", defaultValue = "512", paramLabel = "N",
+            description = "Prompt tokens of the prefill test (default ${DEFAULT-VALUE})")
+    List<Integer> prompts;
 
-    @Option(names = {"-n", "--n-gen"}, paramLabel = "N", description = "Tokens for the decode test (default ${DEFAULT-VALUE})")
-    int genTokens = 128;
+    @Option(names = {"-n", "--n-gen"}, split = ",", defaultValue = "128", paramLabel = "N",
+            description = "Tokens of the decode test (default ${DEFAULT-VALUE})")
+    List<Integer> gens;
 
-    @Option(names = {"-r", "--repetitions"}, paramLabel = "N", description = "Runs of each test; the median is reported (default ${DEFAULT-VALUE})")
+    @Option(names = {"-t", "--threads"}, split = ",", paramLabel = "N",
+            description = "Thread counts (default: all cores, or -Djllm.threads)")
+    List<Integer> threads;
+
+    @Option(names = {"-r", "--repetitions"}, paramLabel = "N",
+            description = "Timed runs of each test after one warm-up run; the median counts (default ${DEFAULT-VALUE})")
     int repetitions = 3;
+
+    @Option(names = "--kv-type", paramLabel = "TYPE", defaultValue = "f32", converter = ModelOptions.KvTypeConverter.class,
+            completionCandidates = ModelOptions.KvTypeNames.class,
+            description = "KV-cache element type (supported: ${COMPLETION-CANDIDATES}; default ${DEFAULT-VALUE})")
+    KvType kvType;
+
+    @Option(names = "--json", description = "Print one JSON object per result (one line each) instead of a table")
+    boolean json;
+
+    @Option(names = "--chart", paramLabel = "FILE.html",
+            description = "Also write the results as an HTML page with SVG charts (no scripts, works offline)")
+    Path chart;
+
+    @Option(names = "--bandwidth-mib", paramLabel = "MIB",
+            description = "Size of the buffer the memory bandwidth is measured over, far above the L3 cache (default ${DEFAULT-VALUE})")
+    int bandwidthMib = 1024;
 
     @Spec
     CommandSpec spec;
 
     @Override
     public Integer call() {
-        if (promptTokens < 1 || genTokens < 1 || repetitions < 1) {
-            throw new IllegalArgumentException("--n-prompt, --n-gen and --repetitions must be at least 1");
+        checkArguments();
+        PrintWriter err = spec.commandLine().getErr();
+        ModelOptions.warnIfKernelsAreSlow(err);
+        // the thread pool takes its size from this property when first used; if it exists already, children run -t
+        if (threads != null) System.setProperty("jllm.threads", threads.getFirst().toString());
+        Path path = ModelReference.resolve(model);
+        List<BenchResult> results = new ArrayList<>();
+        try (Model m = Model.load(path)) {
+            int needed = max(prompts) + max(gens);
+            if (needed > m.config().contextLength()) {
+                throw new IllegalArgumentException("the longest prompt and generation, " + max(prompts) + " + " + max(gens)
+                        + " tokens, exceed the model's context length " + m.config().contextLength());
+            }
+            int here = Parallel.threads();
+            ModelBench bench = new ModelBench(m, path.getFileName().toString(), kvType, repetitions,
+                    (long) bandwidthMib << 20, err);
+            for (int t : threads != null ? threads : List.of(here)) {
+                results.addAll(t == here ? bench.run(prompts, gens) : ChildBench.run(childArguments(path, t), err));
+            }
         }
         PrintWriter out = spec.commandLine().getOut();
-        try (Model model = modelOptions.load()) {
-            if (modelOptions.contextSize == 0) modelOptions.contextSize = Math.min(model.config().contextLength(), promptTokens + genTokens);
-            Session session = modelOptions.session(model);
-            if (promptTokens + genTokens > session.contextSize()) {
-                throw new IllegalArgumentException("--n-prompt + --n-gen = " + (promptTokens + genTokens) + " exceeds the context " + session.contextSize());
-            }
-            SplittableRandom random = new SplittableRandom(42);
-            int vocab = model.config().vocabSize();
-            int[] prompt = random.ints(promptTokens, 0, vocab).toArray();
-            double[] prefill = new double[repetitions], decode = new double[repetitions];
-            for (int r = 0; r < repetitions; r++) {
-                session.reset();
-                long t0 = System.nanoTime();
-                session.append(prompt);
-                prefill[r] = promptTokens / ((System.nanoTime() - t0) / 1e9);
-                long t1 = System.nanoTime();
-                for (int i = 0; i < genTokens; i++) session.append(random.nextInt(vocab));
-                decode[r] = genTokens / ((System.nanoTime() - t1) / 1e9);
-                out.printf(Locale.ROOT, "run %d: prefill pp%d %.2f tok/s, decode tg%d %.2f tok/s%n", r + 1, promptTokens, prefill[r], genTokens, decode[r]);
-                out.flush();
-            }
-            out.printf(Locale.ROOT, "median: prefill %.2f tok/s, decode %.2f tok/s%n", median(prefill), median(decode));
+        if (json) {
+            for (BenchResult r : results) out.println(r.toJson());
+            out.flush();
+        } else {
+            BenchTable.print(results, out);
+        }
+        if (chart != null) {
+            BenchChart.write(chart, results);
+            err.println("bench: chart written to " + chart);
+            err.flush();
         }
         return 0;
     }
 
-    private static double median(double[] values) {
-        double[] sorted = values.clone();
-        java.util.Arrays.sort(sorted);
-        int m = sorted.length / 2;
-        return sorted.length % 2 == 1 ? sorted[m] : (sorted[m - 1] + sorted[m]) / 2;
+    private void checkArguments() {
+        checkList("-p/--n-prompt", prompts);
+        checkList("-n/--n-gen", gens);
+        if (threads != null) checkList("-t/--threads", threads);
+        if (repetitions < 1) throw new IllegalArgumentException("--repetitions must be at least 1, got " + repetitions);
+        if (bandwidthMib < 1) throw new IllegalArgumentException("--bandwidth-mib must be at least 1, got " + bandwidthMib);
+        if (chart != null) {
+            String name = chart.getFileName().toString().toLowerCase(Locale.ROOT);
+            if (!name.endsWith(".html") && !name.endsWith(".htm")) {
+                throw new IllegalArgumentException("--chart writes an HTML page: give a file name ending in .html, got " + chart);
+            }
+            Path dir = chart.toAbsolutePath().getParent();
+            if (!Files.isDirectory(dir)) throw new IllegalArgumentException("--chart " + chart + ": no such directory " + dir);
+        }
+    }
+
+    private static void checkList(String option, List<Integer> values) {
+        for (int v : values) if (v < 1) throw new IllegalArgumentException(option + " values must be at least 1, got " + v);
+        if (new HashSet<>(values).size() < values.size()) {
+            throw new IllegalArgumentException(option + " lists a value twice: " + join(values));
+        }
+    }
+
+    /** The arguments that make a child JVM run this benchmark's points for {@code t} threads. */
+    private List<String> childArguments(Path path, int t) {
+        return List.of("-m", path.toAbsolutePath().toString(), "-t", Integer.toString(t), "-p", join(prompts), "-n", join(gens),
+                "-r", Integer.toString(repetitions), "--kv-type", kvType.ggmlName, "--bandwidth-mib", Integer.toString(bandwidthMib));
+    }
+
+    private static String join(List<Integer> values) {
+        return values.stream().map(String::valueOf).collect(Collectors.joining(","));
+    }
+
+    private static int max(List<Integer> values) {
+        return values.stream().mapToInt(Integer::intValue).max().orElseThrow();
     }
 }

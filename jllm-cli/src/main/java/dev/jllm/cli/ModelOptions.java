@@ -4,10 +4,14 @@ import dev.jllm.cli.hub.ModelReference;
 import dev.jllm.engine.model.Model;
 import dev.jllm.engine.runtime.KvType;
 import dev.jllm.engine.runtime.Session;
+import dev.jllm.engine.runtime.VectorSupport;
+import java.io.PrintWriter;
 import java.util.Arrays;
 import java.util.Iterator;
 import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 import picocli.CommandLine.TypeConversionException;
 
 /** Options shared by every command that runs a model: which model, context size, threads, KV-cache type. */
@@ -52,13 +56,27 @@ final class ModelOptions {
         }
     }
 
+    /** The command these options belong to (for its stderr). */
+    @Spec(Spec.Target.MIXEE)
+    CommandSpec command;
+
     Model load() {
+        warnIfKernelsAreSlow(command.commandLine().getErr());
         // the thread pool reads its size once, when first used
         if (threads != null) {
             if (threads < 1) throw new IllegalArgumentException("--threads must be at least 1, got " + threads);
             System.setProperty("jllm.threads", threads.toString());
         }
         return Model.load(ModelReference.resolve(model));
+    }
+
+    /** Prints {@link VectorSupport}'s warning when this JVM will not run the kernels as SIMD code. */
+    static void warnIfKernelsAreSlow(PrintWriter err) {
+        String warning = VectorSupport.current().warning();
+        if (warning != null) {
+            err.println(warning);
+            err.flush();
+        }
     }
 
     Session session(Model m) {

@@ -3,21 +3,14 @@ package dev.jllm.engine.quant;
 import dev.jllm.engine.gguf.GgmlType;
 
 /**
- * Activation vectors converted to the form a weight type's dot product reads, ggml's "vec_dot_type": F32 as is, F16
- * or BF16 (rounded, kept as floats), or 8-bit blocks (Q8_0, Q8_1, Q8_K). Holds {@code count} vectors of {@code cols}
+ * Activation vectors converted to the form an integer dot product reads, ggml's "vec_dot_type": 8-bit blocks (Q8_0,
+ * Q8_1, Q8_K). Holds {@code count} vectors of {@code cols}
  * values each, one after another. Buffers grow as needed and are reused, one set per thread and type.
  */
 final class Activations {
     private static final ThreadLocal<Activations[]> PER_THREAD = ThreadLocal.withInitial(() -> new Activations[GgmlType.values().length]);
 
     final GgmlType type;
-    /** F32, F16, BF16: the values after rounding to the type. */
-    float[] values = new float[0];
-    /**
-     * BF16 with an even number of values per vector, for the vector kernels: values 2j and 2j + 1 as the low and
-     * high half of int j, bfloat16 bits (how the weights are stored).
-     */
-    int[] bf16Pairs = new int[0];
     /** Q8_0, Q8_1, Q8_K: the quants. */
     byte[] quants = new byte[0];
     /**
@@ -36,7 +29,7 @@ final class Activations {
 
     Activations(GgmlType type) {
         switch (type) {
-            case F32, F16, BF16, Q8_0, Q8_1, Q8_K -> this.type = type;
+            case Q8_0, Q8_1, Q8_K -> this.type = type;
             default -> throw new IllegalArgumentException(type + " is not an activation type");
         }
     }
@@ -58,39 +51,18 @@ final class Activations {
         Blocks.count(cols, type.blockSize, type.name());
         this.cols = cols;
         int n = Math.multiplyExact(cols, count);
-        switch (type) {
-            case F32, F16, BF16 -> {
-                if (values.length < n) values = new float[n];
-                if (hasBf16Pairs() && bf16Pairs.length < n / 2) bf16Pairs = new int[n / 2];
-            }
-            default -> {
-                if (quants.length < n) quants = new byte[n];
-                if (Simd.ENABLED && (type == GgmlType.Q8_0 || type == GgmlType.Q8_1) && quantPairs.length < n) quantPairs = new short[n];
-                int blocks = n / type.blockSize;
-                if (scales.length < blocks) scales = new float[blocks];
-                if (type == GgmlType.Q8_1 && blockSums.length < blocks) blockSums = new float[blocks];
-                if (type == GgmlType.Q8_K && groupSums.length < n / 16) groupSums = new short[n / 16];
-            }
-        }
+        if (quants.length < n) quants = new byte[n];
+        if (Simd.ENABLED && (type == GgmlType.Q8_0 || type == GgmlType.Q8_1) && quantPairs.length < n) quantPairs = new short[n];
+        int blocks = n / type.blockSize;
+        if (scales.length < blocks) scales = new float[blocks];
+        if (type == GgmlType.Q8_1 && blockSums.length < blocks) blockSums = new float[blocks];
+        if (type == GgmlType.Q8_K && groupSums.length < n / 16) groupSums = new short[n / 16];
     }
 
     /** Converts {@code x[offset .. offset+cols)} into vector number {@code vector}. */
     void set(int vector, float[] x, int offset) {
         int base = vector * cols;
         switch (type) {
-            case F32 -> System.arraycopy(x, offset, values, base, cols);
-            case F16 -> {
-                for (int i = 0; i < cols; i++) values[base + i] = Float.float16ToFloat(Float.floatToFloat16(x[offset + i]));
-            }
-            case BF16 -> {
-                for (int i = 0; i < cols; i++) values[base + i] = BFloat16.round(x[offset + i]);
-                if (hasBf16Pairs()) {
-                    for (int i = 0; i < cols; i += 2) {
-                        int low = BFloat16.fromFloat(x[offset + i]) & 0xFFFF;
-                        bf16Pairs[(base + i) / 2] = low | BFloat16.fromFloat(x[offset + i + 1]) << 16;
-                    }
-                }
-            }
             case Q8_0 -> {
                 Q8_0.quantizeForDot(x, offset, cols, quants, base, scales, base / Q8_0.BLOCK_SIZE);
                 pairBlocks(base);
@@ -102,11 +74,6 @@ final class Activations {
             case Q8_K -> Q8_K.quantizeForDot(x, offset, cols, quants, base, scales, groupSums, base / Q8_K.BLOCK_SIZE);
             default -> throw new IllegalStateException(type.name());
         }
-    }
-
-    /** Whether {@link #bf16Pairs} is kept. */
-    boolean hasBf16Pairs() {
-        return Simd.ENABLED && type == GgmlType.BF16 && cols % 2 == 0;
     }
 
     /** Fills {@link #quantPairs} for the vector from element {@code base}. */

@@ -1,6 +1,8 @@
 package dev.jllm.engine.quant;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -83,19 +85,6 @@ public final class GgmlFloat {
     }
 
     /**
-     * The dot product of llamafile's tinyBLAS for F32 ({@code tinyBLAS<16, __m512, ...>::gemm_bloc}): one 16-lane FMA
-     * accumulator over steps of 16, then {@code _mm512_reduce_add_ps}. n must be a multiple of 16.
-     */
-    public static float dotTiled16(float[] x, int xo, float[] y, int yo, int n) {
-        FloatVector lo = FloatVector.zero(F8), hi = FloatVector.zero(F8);
-        for (int i = 0; i < n; i += 16) {
-            lo = FloatVector.fromArray(F8, x, xo + i).fma(FloatVector.fromArray(F8, y, yo + i), lo);
-            hi = FloatVector.fromArray(F8, x, xo + i + 8).fma(FloatVector.fromArray(F8, y, yo + i + 8), hi);
-        }
-        return reduce16(lo, hi);
-    }
-
-    /**
      * {@code ggml_v_expf}, AVX-512 variant, for one lane: ARM's optimized-routines polynomial with the final scaling
      * by {@code _mm512_scalef_ps} (one rounding), and 0 or infinity where |n| > 192.
      */
@@ -128,7 +117,37 @@ public final class GgmlFloat {
      */
     public static void swiglu(float[] x, float[] g, float[] y, int offset, int n) {
         int vectorEnd = n & ~15;
-        for (int i = 0; i < vectorEnd; i++) y[offset + i] = silu(x[offset + i]) * g[offset + i];
-        for (int i = vectorEnd; i < n; i++) y[offset + i] = siluScalar(x[offset + i]) * g[offset + i];
+        int i = 0;
+        if (Simd.ENABLED) {
+            for (; i < vectorEnd; i += Simd.LANES) {
+                FloatVector v = FloatVector.fromArray(Simd.F, x, offset + i);
+                FloatVector e = expfInRange(v.neg());
+                if (e == null) break; // a lane needs scalef's edge cases: finish this row by lanes
+                v.div(e.add(1f)).mul(FloatVector.fromArray(Simd.F, g, offset + i)).intoArray(y, offset + i);
+            }
+        }
+        for (; i < vectorEnd; i++) y[offset + i] = silu(x[offset + i]) * g[offset + i];
+        for (i = vectorEnd; i < n; i++) y[offset + i] = siluScalar(x[offset + i]) * g[offset + i];
+    }
+
+    /**
+     * {@link #expf} lane-wise with the same bits, or null when a lane's power of two n falls outside [-126, 127],
+     * where scalef's result needs the scalar path (subnormal scaling, 0 or infinity). Inside that range 2^n is a
+     * normal float and j * 2^n one rounding, as scalef's.
+     */
+    private static FloatVector expfInRange(FloatVector x) {
+        VectorSpecies<Float> f = Simd.F;
+        FloatVector r = FloatVector.broadcast(f, 0x1.8p23f);
+        FloatVector z = x.fma(FloatVector.broadcast(f, 0x1.715476p+0f), r);
+        FloatVector n = z.sub(r);
+        if (n.abs().compare(VectorOperators.GT, 126f).anyTrue()) return null;
+        FloatVector minusN = n.neg();
+        FloatVector b = minusN.fma(FloatVector.broadcast(f, 0x1.7f7d1cp-20f), minusN.fma(FloatVector.broadcast(f, 0x1.62e4p-1f), x));
+        FloatVector u = b.mul(b);
+        FloatVector high = FloatVector.broadcast(f, 0x1.0e4020p-7f).fma(b, FloatVector.broadcast(f, 0x1.573e2ep-5f));
+        FloatVector low = FloatVector.broadcast(f, 0x1.555e66p-3f).fma(b, FloatVector.broadcast(f, 0x1.fffdb6p-2f));
+        FloatVector j = high.fma(u, low).fma(u, FloatVector.broadcast(f, 0x1.ffffecp-1f).fma(b, FloatVector.broadcast(f, 1.0f)));
+        IntVector exponent = ((IntVector) n.convert(VectorOperators.F2I, 0)).add(127).lanewise(VectorOperators.LSHL, 23);
+        return j.mul(exponent.reinterpretAsFloats());
     }
 }

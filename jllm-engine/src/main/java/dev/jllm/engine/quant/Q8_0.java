@@ -9,7 +9,7 @@ import jdk.incubator.vector.IntVector;
 
 /**
  * ggml's Q8_0 ({@code block_q8_0}): blocks of 32 values stored as an fp16 scale {@code d} and 32 int8 quants;
- * value = d * q. Also the form activations take for Q4_0, Q5_0 and Q8_0 dot products.
+ * value = d * q. Also the form activations take for Q4_0, Q5_0 and Q8_0 products.
  */
 public final class Q8_0 {
     public static final int BLOCK_SIZE = 32;
@@ -19,9 +19,14 @@ public final class Q8_0 {
 
     private Q8_0() {}
 
-    /** ggml's {@code dequantize_row_q8_0}. */
+    /** ggml's {@code dequantize_row_q8_0} (with the Vector API when enabled: the same values). */
     public static void dequantize(MemorySegment src, long offset, float[] dst, int dstOffset, int count) {
-        FORMAT.dequantize(src, offset, dst, dstOffset, count);
+        if (Simd.ENABLED) {
+            Blocks.count(count, BLOCK_SIZE, "Q8_0");
+            BlockFloats.dequantizeQ8_0(src, offset, dst, dstOffset, count);
+        } else {
+            FORMAT.dequantize(src, offset, dst, dstOffset, count);
+        }
     }
 
     /** Reads the quants of the block at {@code o}: {@link Block32.Quants}. */

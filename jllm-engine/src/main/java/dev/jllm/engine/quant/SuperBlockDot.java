@@ -47,7 +47,7 @@ abstract class SuperBlockDot {
     }
 
     /** {@link RowKernel.RowBatch}: the row copied once, then {@link #dotVector}'s arithmetic per vector. */
-    final void multiply(MemorySegment w, long offset, int count, Activations x, int first, int end, boolean tiled, float[] out, int o,
+    final void multiply(MemorySegment w, long offset, int count, Activations x, int first, int end, float[] out, int o,
             int outStride) {
         byte[] row = RowScratch.copy(w, offset, count / BLOCK_SIZE * blockBytes);
         for (int v = first; v < end; v++) out[o + v * outStride] = dotRow(row, x, v * count, count);

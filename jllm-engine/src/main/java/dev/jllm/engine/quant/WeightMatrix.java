@@ -12,10 +12,11 @@ import java.util.Set;
  * A 2-D weight tensor of any supported ggml type, read in place from a {@link MemorySegment} (for GGUF files, the
  * memory-mapped file: no copy on the heap). Row r holds {@code cols} values starting at byte r * rowBytes.
  *
- * <p>Products follow ggml-cpu's numerics: each activation vector is first converted to the weight type's
- * "vec_dot_type" (F32 as is; F16/BF16 rounded; Q8_0 for Q4_0, Q5_0, Q8_0; Q8_1 for Q4_1, Q5_1; Q8_K for the
- * K-quants), then every row is dotted with it block by block as {@code ggml_vec_dot_*} does. Rows are spread over
- * {@link Parallel}'s threads.
+ * <p>Activations are first given the values of the weight type's "vec_dot_type", as ggml-cpu does (F32 as is; F16
+ * or BF16 rounded; Q8_0 for Q4_0, Q5_0, Q8_0; Q8_1 for Q4_1, Q5_1; Q8_K for the K-quants). Products then run by
+ * type (see {@link RowKernel}): F32, F16, BF16, Q4_0 and Q8_0 in float arithmetic on exactly dequantized weights
+ * ({@link DequantizedProduct}); the others block by block as ggml's vec_dot does. Either way a vector's products do
+ * not depend on the batch it is in. Rows are spread over {@link Parallel}'s threads.
  */
 public final class WeightMatrix {
     /** Weight bytes one parallel chunk covers at least, so that small matrices are not split into tiny tasks. */
@@ -124,6 +125,13 @@ public final class WeightMatrix {
     public void matVec(float[] x, int xOffset, float[] out, int outOffset) {
         Objects.checkFromIndexSize(xOffset, cols, x.length);
         Objects.checkFromIndexSize(outOffset, rows, out.length);
+        if (kernel.isFloat()) {
+            float[] xs = RoundedActivations.of(kernel.dotType(), x, xOffset, 1, cols);
+            int xo = xs == x ? xOffset : 0;
+            Parallel.forRange(rows, Math.max(DequantizedProduct.ROWS, rowsPerChunk()), (start, end) -> DequantizedProduct.matVec(
+                    kernel.dequantizer(), kernel.fused(), data, rowBytes, type.typeSize, type.blockSize, cols, start, end, xs, xo, out, outOffset));
+            return;
+        }
         Activations a = Activations.forThread(kernel.dotType(), cols, 1);
         a.set(0, x, xOffset);
         RowKernel.Dot dot = kernel.dot();
@@ -134,30 +142,37 @@ public final class WeightMatrix {
 
     /**
      * For n vectors at once (x: n * cols values, vector after vector), out[v * rows + r] = row r · vector v, reading
-     * each weight row from memory once for all vectors. For n >= 2 the products follow the kernel llama.cpp runs for
-     * a batch (see {@link RowKernel}), which for some types sums in another order than {@link #matVec}.
+     * each weight row from memory once for several vectors. Every product has exactly the bits {@link #matVec} gives
+     * the same vector, whatever n: batching never changes a result.
      */
     public void matMul(float[] x, int n, float[] out) {
         if (n < 1) throw new IllegalArgumentException("matMul needs at least one vector, got " + n);
         Objects.checkFromIndexSize(0, Math.multiplyExact(n, cols), x.length);
         Objects.checkFromIndexSize(0, Math.multiplyExact(n, rows), out.length);
-        Activations a = Activations.forThread(kernel.dotType(), cols, n);
-        Parallel.forRange(n, Math.max(1, CONVERSION_VALUES / cols), (start, end) -> {
-            for (int v = start; v < end; v++) a.set(v, x, v * cols);
-        });
-        boolean batch = n >= 2 && cols % kernel.batchMultiple() == 0 && rows % 4 == 0;
-        if (kernel.rowBatch() != null && n >= 2) {
-            matMulRowBatches(a, n, batch, out);
-            return;
+        if (n == 1) {
+            matVec(x, 0, out, 0);
+        } else if (kernel.isFloat()) {
+            float[] xs = RoundedActivations.of(kernel.dotType(), x, 0, n, cols);
+            Parallel.forRange(rows, Math.max(DequantizedProduct.ROWS, rowsPerChunk()),
+                    (start, end) -> DequantizedProduct.matMul(kernel.dequantizer(), data, rowBytes, cols, start, end, xs, n, out, rows));
+        } else {
+            Activations a = Activations.forThread(kernel.dotType(), cols, n);
+            Parallel.forRange(n, Math.max(1, CONVERSION_VALUES / cols), (start, end) -> {
+                for (int v = start; v < end; v++) a.set(v, x, v * cols);
+            });
+            if (kernel.rowBatch() != null) matMulRowBatches(a, n, out);
+            else matMulByDot(a, n, out);
         }
-        RowKernel.Dot dot = batch ? kernel.batchDot() : kernel.dot();
+    }
+
+    /** matMul by {@link RowKernel.Dot}, tiles of rows kept in cache while every vector runs over them. */
+    private void matMulByDot(Activations a, int n, float[] out) {
+        RowKernel.Dot dot = kernel.dot();
         Parallel.forRange(rows, Math.max(ROW_TILE, rowsPerChunk()), (start, end) -> {
             for (int tile = start; tile < end; tile += ROW_TILE) {
                 int tileEnd = Math.min(end, tile + ROW_TILE);
                 for (int v = 0; v < n; v++) {
-                    int xElement = v * cols;
-                    int o = v * rows;
-                    for (int r = tile; r < tileEnd; r++) out[o + r] = dot.dot(data, r * rowBytes, a, xElement, cols);
+                    for (int r = tile; r < tileEnd; r++) out[v * rows + r] = dot.dot(data, r * rowBytes, a, v * cols, cols);
                 }
             }
         });
@@ -167,13 +182,13 @@ public final class WeightMatrix {
      * matMul by {@link RowKernel.RowBatch}: every row is read and converted once per tile of vectors, whose activations
      * stay in cache while the tile runs over the rows.
      */
-    private void matMulRowBatches(Activations a, int n, boolean tiled, float[] out) {
+    private void matMulRowBatches(Activations a, int n, float[] out) {
         RowKernel.RowBatch batch = kernel.rowBatch();
         int vectorTile = Math.max(2, ACTIVATION_TILE_VALUES / cols);
         Parallel.forRange(rows, rowsPerChunk(), (start, end) -> {
             for (int tile = 0; tile < n; tile += vectorTile) {
                 int tileEnd = Math.min(n, tile + vectorTile);
-                for (int r = start; r < end; r++) batch.multiply(data, r * rowBytes, cols, a, tile, tileEnd, tiled, out, r, rows);
+                for (int r = start; r < end; r++) batch.multiply(data, r * rowBytes, cols, a, tile, tileEnd, out, r, rows);
             }
         });
     }

@@ -103,18 +103,6 @@ class ActivationQuantizationTest {
     }
 
     @Test
-    void halfActivationsAreRoundedToNearestEven() {
-        float tie = 1 + 0x1p-11f; // halfway between 1 and the next half 1 + 2^-10
-        float aboveTie = 1 + 3 * 0x1p-11f; // halfway between 1 + 2^-10 and 1 + 2^-9: to even, 1 + 2^-9
-        Activations f16 = convert(GgmlType.F16, new float[] {tie, aboveTie, 65520f, 1e-8f});
-        assertThat(Arrays.copyOf(f16.values, 4)).containsExactly(1f, 1 + 0x1p-9f, Float.POSITIVE_INFINITY, 0f);
-        Activations bf16 = convert(GgmlType.BF16, new float[] {Float.intBitsToFloat(0x3F808000), Float.intBitsToFloat(0x3F818000)});
-        assertThat(Arrays.copyOf(bf16.values, 2)).containsExactly(1f, Float.intBitsToFloat(0x3F820000));
-        Activations f32 = convert(GgmlType.F32, new float[] {tie});
-        assertThat(f32.values[0]).isEqualTo(tie);
-    }
-
-    @Test
     void buffersAreReusedPerThreadAndGrowOnDemand() {
         Activations small = Activations.forThread(GgmlType.Q8_K, 256, 1);
         Activations large = Activations.forThread(GgmlType.Q8_K, 256, 4);

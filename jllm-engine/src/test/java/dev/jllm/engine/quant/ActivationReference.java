@@ -14,11 +14,17 @@ final class ActivationReference {
 
     /** x after conversion to {@code dotType}, as floats (for 8-bit types: q * d with d as stored). */
     static float[] asDotSees(GgmlType dotType, float[] x) {
-        Activations a = convert(dotType, x);
         float[] v = new float[x.length];
         switch (dotType) {
-            case F32, F16, BF16 -> System.arraycopy(a.values, 0, v, 0, x.length);
+            case F32 -> System.arraycopy(x, 0, v, 0, x.length);
+            case F16 -> {
+                for (int i = 0; i < x.length; i++) v[i] = Float.float16ToFloat(Float.floatToFloat16(x[i]));
+            }
+            case BF16 -> {
+                for (int i = 0; i < x.length; i++) v[i] = BFloat16.round(x[i]);
+            }
             default -> {
+                Activations a = convert(dotType, x);
                 for (int i = 0; i < x.length; i++) v[i] = a.quants[i] * a.scales[i / dotType.blockSize];
             }
         }
@@ -33,7 +39,7 @@ final class ActivationReference {
     static double[] matVec(GgmlType type, MemorySegment data, int rows, int cols, float[] x) {
         WeightMatrix w = WeightMatrix.of("reference", type, rows, cols, data);
         float[] seen = asDotSees(w.dotType(), x);
-        Activations a = convert(w.dotType(), x);
+        Activations a = w.dotType() == GgmlType.Q8_1 ? convert(w.dotType(), x) : null;
         double[] out = new double[rows];
         float[] row = new float[cols];
         long rowBytes = (long) cols / type.blockSize * type.typeSize;
@@ -54,13 +60,9 @@ final class ActivationReference {
         return out;
     }
 
-    /**
-     * Relative error a dot product may add to the exact product of what it sees (in units of Σ|w·x|): float rounding,
-     * except for F16, whose products ggml accumulates in F16 lanes (AVX512-FP16): one F16 rounding per step of 128
-     * values and per reduction level.
-     */
+    /** Relative error a dot product may add to the exact product of what it sees (in units of Σ|w·x|): float rounding. */
     static double accumulationError(GgmlType type, int cols) {
-        return type == GgmlType.F16 ? (cols / 128 + 8) * 0x1p-11 : 1e-5;
+        return 1e-5;
     }
 
     /** Σ |w|·|x| per row (x as the dot product sees it): the scale rounding errors of a dot product are measured against. */

@@ -2,7 +2,6 @@ package dev.jllm.engine.runtime;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.jllm.engine.model.Model;
 import dev.jllm.engine.runtime.ForwardPass.SequenceStep;
@@ -19,8 +18,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * The numerics contract of the forward pass: a sequence's logits do not depend on how its tokens are grouped into
- * steps, nor on which other sequences share a step, bit for bit. That needs matrix kernels that keep the contract
- * too: for a model whose kernels do not (yet), the bit-identity tests are skipped with a message saying so.
+ * steps, nor on which other sequences share a step, bit for bit.
  */
 class ForwardPassTest {
     /** Long enough to cross two 16-position cache blocks and an 8-token window several times. */
@@ -37,15 +35,6 @@ class ForwardPassTest {
         return cases.stream();
     }
 
-    static Model load(String name) {
-        Model model = Model.load(model(name));
-        if (!RuntimeModels.matrixKernelsAreBatchInvariant(model)) {
-            model.close();
-            assumeTrue(false, name + ": its matrix kernels give a vector other bits in a batch than alone");
-        }
-        return model;
-    }
-
     static Path model(String name) {
         return switch (name) {
             case "stories260K" -> RuntimeModels.stories260K();
@@ -59,7 +48,7 @@ class ForwardPassTest {
     @ParameterizedTest(name = "{0}, {1} cache")
     @MethodSource("modelsAndKvTypes")
     void aPromptGivesTheSameBitsAtOnceTokenByTokenAndInChunks(String name, KvType type) {
-        try (Model model = load(name)) {
+        try (Model model = Model.load(model(name))) {
             int[] prompt = RuntimeModels.randomTokens(PROMPT_TOKENS, model.config().vocabSize(), 7);
             float[] atOnce = new ForwardPass(model, 64).forward(new KvCache(model.config(), 64, type), prompt, 0).clone();
 
@@ -105,7 +94,7 @@ class ForwardPassTest {
     @ParameterizedTest(name = "{0}, {1} cache")
     @MethodSource("modelsAndKvTypes")
     void eachSequenceOfABatchGetsTheBitsItGetsAlone(String name, KvType type) {
-        try (Model model = load(name)) {
+        try (Model model = Model.load(model(name))) {
             int vocab = model.config().vocabSize();
             int[][] history = {{}, RuntimeModels.randomTokens(30, vocab, 1), RuntimeModels.randomTokens(10, vocab, 2),
                     RuntimeModels.randomTokens(17, vocab, 3)};

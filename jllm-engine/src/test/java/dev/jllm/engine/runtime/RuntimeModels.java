@@ -4,15 +4,9 @@ import dev.jllm.engine.gguf.GgufFile;
 import dev.jllm.engine.gguf.GgufReader;
 import dev.jllm.engine.gguf.GgufValue;
 import dev.jllm.engine.gguf.GgufWriter;
-import dev.jllm.engine.model.LayerWeights;
-import dev.jllm.engine.model.Model;
-import dev.jllm.engine.quant.WeightMatrix;
 import dev.jllm.engine.testing.SharedFiles;
 import dev.jllm.engine.testing.SyntheticModels;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 
@@ -49,31 +43,5 @@ final class RuntimeModels {
     /** {@code n} token ids drawn from [1, vocab) with a fixed seed. */
     static int[] randomTokens(int n, int vocab, long seed) {
         return new SplittableRandom(seed).ints(n, 1, vocab).toArray();
-    }
-
-    /**
-     * Whether every weight matrix of {@code model} gives a vector the same bits alone ({@code matVec}) as in a batch
-     * ({@code matMul}), as the numerics contract asks of the matrix kernels. Where they do not, a sequence's logits
-     * depend on how its tokens are batched whatever the attention does, so the end-to-end bit-identity tests wait
-     * for them.
-     */
-    static boolean matrixKernelsAreBatchInvariant(Model model) {
-        List<WeightMatrix> matrices = new ArrayList<>(List.of(model.weights().output()));
-        for (LayerWeights l : model.weights().layers()) {
-            matrices.addAll(List.of(l.wq(), l.wk(), l.wv(), l.wo(), l.ffnGate(), l.ffnUp(), l.ffnDown()));
-        }
-        SplittableRandom random = new SplittableRandom(11);
-        for (WeightMatrix m : matrices) {
-            int n = 3;
-            float[] x = new float[n * m.cols()];
-            for (int i = 0; i < x.length; i++) x[i] = (float) random.nextDouble(-1, 1);
-            float[] batch = new float[n * m.rows()], alone = new float[m.rows()];
-            m.matMul(x, n, batch);
-            for (int v = 0; v < n; v++) {
-                m.matVec(x, v * m.cols(), alone, 0);
-                if (!Arrays.equals(alone, 0, m.rows(), batch, v * m.rows(), (v + 1) * m.rows())) return false;
-            }
-        }
-        return true;
     }
 }

@@ -1,0 +1,254 @@
+package dev.jllm.engine.quant;
+
+import java.lang.foreign.MemorySegment;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * Matrix products of weights that dequantize exactly to floats (F32, F16, BF16, Q4_0, Q8_0: a value is q times a
+ * half-precision scale, which a float holds without rounding) with float activations. Every output element is computed
+ * in one order, whatever the batch: lane {@code k % LANES} of a float vector accumulates {@code w[k] * x[k]} by FMA
+ * for k ascending (a short last group reads zeros in the missing lanes), then the lanes are summed by {@link
+ * #sumLanes}. So a vector's products are bit-identical whether it is multiplied alone ({@link #matVec}) or inside a
+ * batch ({@link #matMul}), which is what lets a server batch requests without changing any of their results.
+ *
+ * <p>A batch is a register-tiled matrix product: a tile of {@link #ROWS} weight rows is dequantized once into a
+ * per-thread buffer and multiplied with tiles of {@link #VECTORS} activation vectors, walking the row in chunks of
+ * {@link #CHUNK} values that stay in the L1 cache, with the accumulators of a tile kept in registers within a chunk.
+ */
+final class DequantizedProduct {
+    private DequantizedProduct() {}
+
+    static final VectorSpecies<Float> F = Simd.F;
+    static final int LANES = Simd.LANES;
+    /** Weight rows per register tile. */
+    static final int ROWS = 4;
+    /** Rows per {@link FusedRows} call. */
+    static final int FUSED_ROWS = 2;
+    /** Activation vectors per register tile. */
+    private static final int VECTORS = 3;
+    /** Values per chunk of a row: a multiple of every block size (256 for the K-quants). */
+    static final int CHUNK = 1024;
+    /** Activation floats a batch keeps cache-resident while it runs over the rows (the rest of L2 holds the weights). */
+    private static final int ACTIVATION_BLOCK_FLOATS = 128 * 1024;
+
+    /** Writes {@code count} values of a stored row, from byte {@code offset}, as floats: exactly, for these types. */
+    @FunctionalInterface
+    interface RowDequantizer {
+        void dequantize(MemorySegment src, long offset, float[] dst, int dstOffset, int count);
+    }
+
+    /**
+     * A kernel that computes {@link #FUSED_ROWS} consecutive rows' products with one vector straight from the stored
+     * bytes, in this class's order (so with the same bits as dequantizing first).
+     */
+    @FunctionalInterface
+    interface FusedRows {
+        /** out[o + i] = row (first + i) · x[xo ..] for i < FUSED_ROWS; {@code lanes} is scratch for {@link #sumLanes}. */
+        void multiply(MemorySegment w, long rowBytes, int first, int cols, float[] x, int xo, float[] out, int o, float[] lanes);
+    }
+
+    private static final class Scratch {
+        float[] rows = new float[0];
+        float[] acc = new float[0];
+        final float[] lanes = new float[LANES];
+
+        float[] rows(int n) {
+            if (rows.length < n) rows = new float[n];
+            return rows;
+        }
+
+        float[] acc(int n) {
+            if (acc.length < n) acc = new float[n];
+            return acc;
+        }
+    }
+
+    private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
+
+    /**
+     * out[o + r] = row r · x[xo ..] for rows [start, end): whole tiles of rows by {@code fused} when there is one,
+     * the others dequantized chunk by chunk.
+     */
+    static void matVec(RowDequantizer dq, FusedRows fused, MemorySegment w, long rowBytes, long blockBytes, int blockSize, int cols,
+            int start, int end, float[] x, int xo, float[] out, int o) {
+        Scratch s = SCRATCH.get();
+        if (fused != null) {
+            for (; start + FUSED_ROWS <= end; start += FUSED_ROWS) fused.multiply(w, rowBytes, start, cols, x, xo, out, o + start, s.lanes);
+        }
+        float[] buf = s.rows(ROWS * CHUNK);
+        for (int r0 = start; r0 < end; r0 += ROWS) {
+            int nr = Math.min(ROWS, end - r0);
+            FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0, a3 = a0;
+            for (int k0 = 0; k0 < cols; k0 += CHUNK) {
+                int len = Math.min(CHUNK, cols - k0);
+                long chunkOffset = k0 / blockSize * blockBytes;
+                for (int i = 0; i < nr; i++) dq.dequantize(w, (r0 + i) * rowBytes + chunkOffset, buf, i * CHUNK, len);
+                int full = len & -LANES;
+                for (int k = 0; k < full; k += LANES) {
+                    FloatVector xv = FloatVector.fromArray(F, x, xo + k0 + k);
+                    a0 = FloatVector.fromArray(F, buf, k).fma(xv, a0);
+                    a1 = FloatVector.fromArray(F, buf, CHUNK + k).fma(xv, a1);
+                    a2 = FloatVector.fromArray(F, buf, 2 * CHUNK + k).fma(xv, a2);
+                    a3 = FloatVector.fromArray(F, buf, 3 * CHUNK + k).fma(xv, a3);
+                }
+                if (full < len) {
+                    VectorMask<Float> m = F.indexInRange(full, len);
+                    FloatVector xv = FloatVector.fromArray(F, x, xo + k0 + full, m);
+                    a0 = FloatVector.fromArray(F, buf, full, m).fma(xv, a0);
+                    a1 = FloatVector.fromArray(F, buf, CHUNK + full, m).fma(xv, a1);
+                    a2 = FloatVector.fromArray(F, buf, 2 * CHUNK + full, m).fma(xv, a2);
+                    a3 = FloatVector.fromArray(F, buf, 3 * CHUNK + full, m).fma(xv, a3);
+                }
+            }
+            out[o + r0] = sumLanes(a0, s.lanes);
+            if (nr > 1) out[o + r0 + 1] = sumLanes(a1, s.lanes);
+            if (nr > 2) out[o + r0 + 2] = sumLanes(a2, s.lanes);
+            if (nr > 3) out[o + r0 + 3] = sumLanes(a3, s.lanes);
+        }
+    }
+
+    /**
+     * out[v * outStride + r] = row r · vector v (x holds n vectors of {@code cols} values) for rows [start, end),
+     * {@code start} a multiple of {@link #ROWS}.
+     */
+    static void matMul(RowDequantizer dq, MemorySegment w, long rowBytes, int cols, int start, int end, float[] x, int n,
+            float[] out, int outStride) {
+        Scratch s = SCRATCH.get();
+        int stride = (cols + LANES - 1) & -LANES; // rows padded to whole lane groups, the padding zero
+        float[] rows = s.rows(ROWS * stride);
+        int block = Math.max(1, Math.min(n, ACTIVATION_BLOCK_FLOATS / cols));
+        float[] acc = s.acc(ROWS * block * LANES);
+        for (int v0 = 0; v0 < n; v0 += block) {
+            int nv = Math.min(block, n - v0);
+            for (int r0 = start; r0 < end; r0 += ROWS) {
+                int nr = Math.min(ROWS, end - r0);
+                for (int i = 0; i < ROWS; i++) {
+                    if (i < nr) dq.dequantize(w, (r0 + i) * rowBytes, rows, i * stride, cols);
+                    else java.util.Arrays.fill(rows, i * stride, i * stride + cols, 0f);
+                    java.util.Arrays.fill(rows, i * stride + cols, (i + 1) * stride, 0f);
+                }
+                java.util.Arrays.fill(acc, 0, ROWS * nv * LANES, 0f);
+                for (int k0 = 0; k0 < cols; k0 += CHUNK) {
+                    int k1 = Math.min(cols, k0 + CHUNK);
+                    int v = 0;
+                    for (; v + VECTORS <= nv; v += VECTORS) tile4x3(rows, stride, k0, k1, x, (v0 + v) * cols, cols, acc, v * LANES, nv * LANES);
+                    for (; v < nv; v++) tile4x1(rows, stride, k0, k1, x, (v0 + v) * cols, acc, v * LANES, nv * LANES);
+                }
+                for (int v = 0; v < nv; v++) {
+                    for (int i = 0; i < nr; i++) {
+                        out[(v0 + v) * outStride + r0 + i] = sumLanes(FloatVector.fromArray(F, acc, (i * nv + v) * LANES), s.lanes);
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * Four rows times three vectors over values [k0, k1): accumulator (row i, vector j) lives at acc[a + i * rowAcc
+     * + j * LANES]. The rows are zero-padded to whole lane groups, so the last group masks only the activations.
+     */
+    private static void tile4x3(float[] w, int stride, int k0, int k1, float[] x, int xo, int cols, float[] acc, int a, int rowAcc) {
+        FloatVector c00 = FloatVector.fromArray(F, acc, a), c01 = FloatVector.fromArray(F, acc, a + LANES), c02 = FloatVector.fromArray(F, acc, a + 2 * LANES);
+        int a1 = a + rowAcc, a2 = a1 + rowAcc, a3 = a2 + rowAcc;
+        FloatVector c10 = FloatVector.fromArray(F, acc, a1), c11 = FloatVector.fromArray(F, acc, a1 + LANES), c12 = FloatVector.fromArray(F, acc, a1 + 2 * LANES);
+        FloatVector c20 = FloatVector.fromArray(F, acc, a2), c21 = FloatVector.fromArray(F, acc, a2 + LANES), c22 = FloatVector.fromArray(F, acc, a2 + 2 * LANES);
+        FloatVector c30 = FloatVector.fromArray(F, acc, a3), c31 = FloatVector.fromArray(F, acc, a3 + LANES), c32 = FloatVector.fromArray(F, acc, a3 + 2 * LANES);
+        int full = k0 + ((k1 - k0) & -LANES);
+        int x1 = xo + cols, x2 = x1 + cols;
+        for (int k = k0; k < full; k += LANES) {
+            FloatVector y0 = FloatVector.fromArray(F, x, xo + k), y1 = FloatVector.fromArray(F, x, x1 + k), y2 = FloatVector.fromArray(F, x, x2 + k);
+            FloatVector w0 = FloatVector.fromArray(F, w, k);
+            c00 = w0.fma(y0, c00);
+            c01 = w0.fma(y1, c01);
+            c02 = w0.fma(y2, c02);
+            FloatVector w1 = FloatVector.fromArray(F, w, stride + k);
+            c10 = w1.fma(y0, c10);
+            c11 = w1.fma(y1, c11);
+            c12 = w1.fma(y2, c12);
+            FloatVector w2 = FloatVector.fromArray(F, w, 2 * stride + k);
+            c20 = w2.fma(y0, c20);
+            c21 = w2.fma(y1, c21);
+            c22 = w2.fma(y2, c22);
+            FloatVector w3 = FloatVector.fromArray(F, w, 3 * stride + k);
+            c30 = w3.fma(y0, c30);
+            c31 = w3.fma(y1, c31);
+            c32 = w3.fma(y2, c32);
+        }
+        if (full < k1) {
+            VectorMask<Float> m = F.indexInRange(full, k1);
+            FloatVector y0 = FloatVector.fromArray(F, x, xo + full, m), y1 = FloatVector.fromArray(F, x, x1 + full, m), y2 = FloatVector.fromArray(F, x, x2 + full, m);
+            FloatVector w0 = FloatVector.fromArray(F, w, full), w1 = FloatVector.fromArray(F, w, stride + full);
+            FloatVector w2 = FloatVector.fromArray(F, w, 2 * stride + full), w3 = FloatVector.fromArray(F, w, 3 * stride + full);
+            c00 = w0.fma(y0, c00);
+            c01 = w0.fma(y1, c01);
+            c02 = w0.fma(y2, c02);
+            c10 = w1.fma(y0, c10);
+            c11 = w1.fma(y1, c11);
+            c12 = w1.fma(y2, c12);
+            c20 = w2.fma(y0, c20);
+            c21 = w2.fma(y1, c21);
+            c22 = w2.fma(y2, c22);
+            c30 = w3.fma(y0, c30);
+            c31 = w3.fma(y1, c31);
+            c32 = w3.fma(y2, c32);
+        }
+        c00.intoArray(acc, a);
+        c01.intoArray(acc, a + LANES);
+        c02.intoArray(acc, a + 2 * LANES);
+        c10.intoArray(acc, a1);
+        c11.intoArray(acc, a1 + LANES);
+        c12.intoArray(acc, a1 + 2 * LANES);
+        c20.intoArray(acc, a2);
+        c21.intoArray(acc, a2 + LANES);
+        c22.intoArray(acc, a2 + 2 * LANES);
+        c30.intoArray(acc, a3);
+        c31.intoArray(acc, a3 + LANES);
+        c32.intoArray(acc, a3 + 2 * LANES);
+    }
+
+    /** {@link #tile4x3} for one vector. */
+    private static void tile4x1(float[] w, int stride, int k0, int k1, float[] x, int xo, float[] acc, int a, int rowAcc) {
+        int a1 = a + rowAcc, a2 = a1 + rowAcc, a3 = a2 + rowAcc;
+        FloatVector c0 = FloatVector.fromArray(F, acc, a), c1 = FloatVector.fromArray(F, acc, a1);
+        FloatVector c2 = FloatVector.fromArray(F, acc, a2), c3 = FloatVector.fromArray(F, acc, a3);
+        int full = k0 + ((k1 - k0) & -LANES);
+        for (int k = k0; k < full; k += LANES) {
+            FloatVector y = FloatVector.fromArray(F, x, xo + k);
+            c0 = FloatVector.fromArray(F, w, k).fma(y, c0);
+            c1 = FloatVector.fromArray(F, w, stride + k).fma(y, c1);
+            c2 = FloatVector.fromArray(F, w, 2 * stride + k).fma(y, c2);
+            c3 = FloatVector.fromArray(F, w, 3 * stride + k).fma(y, c3);
+        }
+        if (full < k1) {
+            FloatVector y = FloatVector.fromArray(F, x, xo + full, F.indexInRange(full, k1));
+            c0 = FloatVector.fromArray(F, w, full).fma(y, c0);
+            c1 = FloatVector.fromArray(F, w, stride + full).fma(y, c1);
+            c2 = FloatVector.fromArray(F, w, 2 * stride + full).fma(y, c2);
+            c3 = FloatVector.fromArray(F, w, 3 * stride + full).fma(y, c3);
+        }
+        c0.intoArray(acc, a);
+        c1.intoArray(acc, a1);
+        c2.intoArray(acc, a2);
+        c3.intoArray(acc, a3);
+    }
+
+    /**
+     * The lanes' sum in a fixed tree: halves added lane-wise until one lane is left (for 16 lanes: lane i + lane
+     * i+8, then i + i+4, i + i+2, i + i+1). Spelled out in scalar code so that it never depends on how the JIT
+     * reduces a vector.
+     */
+    static float sumLanes(FloatVector acc, float[] lanes) {
+        acc.intoArray(lanes, 0);
+        return sumLanes(lanes);
+    }
+
+    /** {@link #sumLanes(FloatVector, float[])} of an array of {@link #LANES} lanes (overwritten). */
+    static float sumLanes(float[] lanes) {
+        for (int width = lanes.length / 2; width >= 1; width /= 2) {
+            for (int i = 0; i < width; i++) lanes[i] += lanes[i + width];
+        }
+        return lanes[0];
+    }
+}
