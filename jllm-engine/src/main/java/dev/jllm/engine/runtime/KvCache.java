@@ -27,6 +27,8 @@ public final class KvCache {
     private int heldBlocks;
     /** Blocks below this one were dropped by the sliding window. */
     private int firstKeptBlock;
+    /** No block from this one on is held. */
+    private int blocksEnd;
     private int length;
 
     /** A float32 cache of {@code capacity} positions with a pool of its own. */
@@ -52,7 +54,7 @@ public final class KvCache {
 
     private static int blocksFor(int capacity, int blockSize) {
         if (capacity <= 0) throw new IllegalArgumentException("context size must be positive, got " + capacity);
-        return (int) ((capacity + (long) blockSize - 1) / blockSize);
+        return Math.ceilDiv(capacity, blockSize);
     }
 
     public KvBlockPool pool() {
@@ -102,7 +104,9 @@ public final class KvCache {
         if (newLength < 0 || newLength > length) {
             throw new IllegalArgumentException("cannot truncate a cache of " + length + " positions to " + newLength);
         }
-        for (int b = Math.ceilDiv(newLength, blockSize); b < table.length; b++) drop(b);
+        int keep = Math.ceilDiv(newLength, blockSize);
+        for (int b = keep; b < blocksEnd; b++) drop(b);
+        blocksEnd = Math.min(blocksEnd, keep);
         if (newLength == 0) firstKeptBlock = 0;
         length = newLength;
     }
@@ -144,6 +148,7 @@ public final class KvCache {
             if (table[b] == NO_BLOCK) {
                 table[b] = pool.allocate();
                 heldBlocks++;
+                blocksEnd = Math.max(blocksEnd, b + 1);
             }
         }
     }
