@@ -18,8 +18,8 @@ import java.util.Objects;
  *
  * <p>A batch may hold several sequences, each with its own {@link KvCache} (as a continuous-batching server runs
  * them): {@link #forwardBatch} runs one step for all of them. Every operation computes a token's results in an order
- * that does not depend on the rest of the batch, so a sequence's logits are bit-identical whether it runs alone, in
- * chunks or beside others (given matrix kernels that keep that contract too).
+ * that does not depend on the rest of the batch (the matrix kernels keep that contract too), so a sequence's logits
+ * are bit-identical whether it runs alone, in chunks or beside others.
  *
  * <p>Buffers are allocated once for {@code maxBatch} tokens. An instance is not thread-safe.
  */

@@ -13,12 +13,17 @@ import java.util.Arrays;
  * the pool, where the next block the sequence needs picks it up, so the memory is bounded by the window, not the
  * context.
  *
+ * <p>A cache made by {@link #withBlockTable} takes no blocks itself: a caller's block manager (a server's, with
+ * prefix sharing and copy-on-write) names its blocks before each step ({@link #useBlocks}).
+ *
  * <p>Not thread-safe: one sequence is run by one caller at a time.
  */
 public final class KvCache {
     private static final int NO_BLOCK = -1;
 
     private final KvBlockPool pool;
+    /** Whether this cache takes its blocks from the pool and gives them back (else a caller names them). */
+    private final boolean ownsBlocks;
     private final int capacity;
     private final int window;
     private final int blockSize;
@@ -44,7 +49,20 @@ public final class KvCache {
 
     /** A cache of {@code capacity} positions (the sequence's context size) taking its blocks from a shared pool. */
     public KvCache(KvBlockPool pool, int capacity) {
+        this(pool, capacity, true);
+    }
+
+    /**
+     * A cache of {@code capacity} positions in blocks of {@code pool} that the caller names with {@link #useBlocks}
+     * before each step; the cache never takes blocks from the pool nor gives them back.
+     */
+    public static KvCache withBlockTable(KvBlockPool pool, int capacity) {
+        return new KvCache(pool, capacity, false);
+    }
+
+    private KvCache(KvBlockPool pool, int capacity, boolean ownsBlocks) {
         this.pool = pool;
+        this.ownsBlocks = ownsBlocks;
         this.capacity = capacity;
         this.window = pool.config().slidingWindow();
         this.blockSize = pool.blockSize();
@@ -99,10 +117,36 @@ public final class KvCache {
         return needed;
     }
 
-    /** Forgets the positions from {@code newLength} on, giving their blocks back to the pool. */
+    /**
+     * Names the blocks of a cache made by {@link #withBlockTable}: positions {@code [b * blockSize, (b + 1) *
+     * blockSize)} live in block {@code blockTable[b]}, and the first {@code length} positions hold keys and values
+     * already (computed by earlier steps, or shared with another sequence). The next step may run from any position up
+     * to {@code length}, as far as the table reaches.
+     */
+    public void useBlocks(int[] blockTable, int length) {
+        if (ownsBlocks) throw new IllegalStateException("this KV cache takes its blocks from the pool itself");
+        if (blockTable.length > table.length) {
+            throw new IllegalArgumentException("a block table of " + blockTable.length + " blocks exceeds the context of " + capacity + " positions");
+        }
+        if (length < 0 || length > blockTable.length * blockSize) {
+            throw new IllegalArgumentException(length + " cached positions do not fit a block table of " + blockTable.length + " blocks");
+        }
+        pool.useIdsFromCaller(blockTable);
+        System.arraycopy(blockTable, 0, table, 0, blockTable.length);
+        Arrays.fill(table, blockTable.length, table.length, NO_BLOCK);
+        heldBlocks = blockTable.length;
+        blocksEnd = blockTable.length;
+        this.length = length;
+    }
+
+    /** Forgets the positions from {@code newLength} on, giving their blocks back to the pool (if the cache took them). */
     public void truncate(int newLength) {
         if (newLength < 0 || newLength > length) {
             throw new IllegalArgumentException("cannot truncate a cache of " + length + " positions to " + newLength);
+        }
+        if (!ownsBlocks) {
+            length = newLength;
+            return;
         }
         int keep = Math.ceilDiv(newLength, blockSize);
         for (int b = keep; b < blocksEnd; b++) drop(b);
@@ -111,9 +155,10 @@ public final class KvCache {
         length = newLength;
     }
 
-    /** Gives every block back to the pool (the sequence is done); the cache is empty afterwards. */
+    /** Gives every block back to the pool (the sequence is done), or forgets the block table; the cache is empty afterwards. */
     public void release() {
         truncate(0);
+        if (!ownsBlocks) useBlocks(new int[0], 0);
     }
 
     /**
@@ -129,16 +174,24 @@ public final class KvCache {
             throw new IllegalArgumentException("cannot run position " + start + " again: the sliding window of " + window
                     + " already dropped positions it sees (start over from position 0)");
         }
+        if (!ownsBlocks && Math.ceilDiv(end, blockSize) > blocksEnd) {
+            throw new IllegalArgumentException("positions up to " + end + " need " + Math.ceilDiv(end, blockSize)
+                    + " blocks, but the block table names " + blocksEnd);
+        }
     }
 
     /**
-     * Makes room for positions {@code [start, end)}: forgets positions from {@code start} on, drops the blocks no query
-     * from {@code start} on can see, and takes the blocks the new positions need. {@link #commit} follows once they
-     * are written.
+     * Makes room for positions {@code [start, end)}: forgets positions from {@code start} on and, if the cache takes its
+     * own blocks, drops the blocks no query from {@code start} on can see and takes the blocks the new positions need.
+     * {@link #commit} follows once they are written.
      */
     void prepare(int start, int end) {
         checkStep(start, end);
         truncate(start);
+        if (!ownsBlocks) {
+            for (int b = start / blockSize; b < Math.ceilDiv(end, blockSize); b++) pool.block(table[b]); // memory before the workers read it
+            return;
+        }
         if (window > 0) {
             int keep = firstVisible(start) / blockSize;
             for (int b = firstKeptBlock; b < keep; b++) drop(b);

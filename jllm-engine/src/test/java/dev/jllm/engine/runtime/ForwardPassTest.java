@@ -14,6 +14,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
@@ -131,6 +132,48 @@ class ForwardPassTest {
                         .containsExactly(expected);
             }
         }
+    }
+
+    /**
+     * A server's block manager names the blocks: a sequence that shares another's first two blocks (a cached prefix)
+     * and one that continues from a copy of a shared, partly used block (copy-on-write after a fork) get the logits
+     * they get computed alone from position 0.
+     */
+    @ParameterizedTest
+    @EnumSource(KvType.class)
+    void sequencesOnBlocksNamedByABlockManager(KvType type) {
+        try (Model model = Model.load(RuntimeModels.tinyQ8_0())) {
+            int vocab = model.config().vocabSize();
+            int[] a = RuntimeModels.randomTokens(40, vocab, 1);
+            int[] b = a.clone(), c = a.clone();
+            for (int i = 32; i < 40; i++) b[i] = 100 + i;
+            for (int i = 20; i < 40; i++) c[i] = 200 + i;
+            ForwardPass fp = new ForwardPass(model, 64);
+            KvBlockPool pool = new KvBlockPool(model.config(), type, 16, 12);
+            KvCache ca = KvCache.withBlockTable(pool, 64), cb = KvCache.withBlockTable(pool, 64), cc = KvCache.withBlockTable(pool, 64);
+            ca.useBlocks(new int[] {3, 7, 1}, 0);
+            float[] logitsA = new float[vocab], logitsB = new float[vocab], logitsC = new float[vocab];
+            fp.forwardBatch(List.of(new SequenceStep(ca, 0, a, logitsA)));
+            cb.useBlocks(new int[] {3, 7, 9}, 32);
+            pool.copy(7, 11);
+            cc.useBlocks(new int[] {3, 11, 5}, 20);
+            fp.forwardBatch(List.of(new SequenceStep(cb, 32, Arrays.copyOfRange(b, 32, 40), logitsB),
+                    new SequenceStep(cc, 20, Arrays.copyOfRange(c, 20, 40), logitsC)));
+            assertThat(logitsA).containsExactly(alone(model, a, type));
+            assertThat(logitsB).as("on a shared prefix").containsExactly(alone(model, b, type));
+            assertThat(logitsC).as("on a copied block").containsExactly(alone(model, c, type));
+            assertThat(pool.allocatedBytes()).as("blocks 1, 3, 5, 7, 9, 11").isEqualTo(6 * pool.blockBytes());
+
+            assertThatThrownBy(() -> cb.useBlocks(new int[] {12}, 0)).hasMessageContaining("KV block 12 is outside the pool (blocks 0..11)");
+            cb.useBlocks(new int[] {3, 7}, 32);
+            assertThatThrownBy(() -> fp.forward(cb, new int[] {1}, 32)).hasMessageContaining("positions up to 33 need 3 blocks, but the block table names 2");
+            assertThatThrownBy(() -> fp.forward(new KvCache(pool, 64), new int[] {1}, 0))
+                    .hasMessageContaining("this KV pool's block ids are assigned by a caller's block manager");
+        }
+    }
+
+    private static float[] alone(Model model, int[] tokens, KvType type) {
+        return new ForwardPass(model, 64).forward(new KvCache(model.config(), 64, type), tokens, 0).clone();
     }
 
     @Test
