@@ -2,6 +2,7 @@ package dev.jllm.server;
 
 import dev.jllm.engine.model.Model;
 import dev.jllm.server.http.ServedModel;
+import dev.jllm.server.runner.ModelRunner;
 import dev.jllm.server.runner.SessionModelRunner;
 import dev.jllm.server.scheduler.BlockManager;
 import dev.jllm.server.scheduler.Scheduler;
@@ -42,16 +43,33 @@ public record ServingOptions(String name, int parallel, int contextSize, int ste
         return new ServingOptions(name, 4, 0, 512, 16, 0, 64, null);
     }
 
-    /** Builds the serving stack for {@code model} and starts its engine thread. */
-    public ServedModel serve(Model model, MeterRegistry registry) {
+    /** The context size a sequence gets with {@code model}: {@link #contextSize} checked against the model's limit. */
+    public int context(Model model) {
         int limit = model.config().contextLength();
         if (contextSize > limit) throw new IllegalArgumentException("--ctx " + contextSize + " exceeds the model's context length " + limit);
-        int ctx = contextSize > 0 ? contextSize : Math.min(limit, DEFAULT_CONTEXT);
-        int blocks = kvBlocks > 0 ? kvBlocks : parallel * ((ctx + blockSize - 1) / blockSize);
-        Scheduler scheduler = new Scheduler(new SchedulerConfig(parallel, stepTokens, ctx), new BlockManager(blocks, blockSize, true));
-        ServingEngine engine = new ServingEngine(scheduler, new SessionModelRunner(model, parallel, ctx), model.tokenizer(),
-                new ServingMetrics(registry), maxWaiting);
+        return contextSize > 0 ? contextSize : Math.min(limit, DEFAULT_CONTEXT);
+    }
+
+    /** Builds the serving stack for {@code model} with today's {@link SessionModelRunner} and starts its engine thread. */
+    public ServedModel serve(Model model, MeterRegistry registry) {
+        return serve(model, new SessionModelRunner(model, parallel, context(model)), registry);
+    }
+
+    /**
+     * Builds the serving stack around {@code runner} (which must run up to {@link #parallel} sequences of
+     * {@link #context} tokens in a pool of {@link #blocks} blocks of {@link #blockSize}) and starts its engine thread.
+     */
+    public ServedModel serve(Model model, ModelRunner runner, MeterRegistry registry) {
+        int ctx = context(model);
+        Scheduler scheduler = new Scheduler(new SchedulerConfig(parallel, stepTokens, ctx), new BlockManager(blocks(model), blockSize, true));
+        ServingEngine engine = new ServingEngine(scheduler, runner, model.tokenizer(), new ServingMetrics(registry), maxWaiting);
         ChatTemplate template = chatTemplate != null ? ChatTemplate.named(chatTemplate) : ServedModel.templateOf(model);
         return new ServedModel(name, model.tokenizer(), template, engine);
+    }
+
+    /** KV blocks in the pool: {@link #kvBlocks}, or enough for every running sequence to fill its context. */
+    public int blocks(Model model) {
+        int ctx = context(model);
+        return kvBlocks > 0 ? kvBlocks : parallel * ((ctx + blockSize - 1) / blockSize);
     }
 }

@@ -16,6 +16,8 @@ import dev.jllm.server.serving.GenerationRequest;
 import dev.jllm.server.serving.RejectedRequestException;
 import dev.jllm.server.serving.RequestHandle;
 import io.javalin.http.Context;
+import org.eclipse.jetty.ee10.servlet.ServletContextRequest;
+import org.eclipse.jetty.server.Request;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.io.InputStream;
@@ -87,8 +89,22 @@ final class CompletionEndpoint {
         String id = shape.idPrefix() + UUID.randomUUID().toString().replace("-", "");
         long created = System.currentTimeMillis() / 1000;
         Response r = new Response(m, p, id, created);
+        watchConnection(ctx, handle);
         if (p.stream()) stream(ctx, r, events, handle);
         else respond(ctx, r, events, handle);
+    }
+
+    /**
+     * Cancels the request when Jetty sees its connection fail. Jetty reads nothing more from a connection whose
+     * request body is consumed, so a client that silently goes away while waiting for a non-streamed answer is only
+     * noticed when the answer is written (or at the deadline); a streaming one within a keep-alive interval. The
+     * request's own deadline, not Jetty's idle timeout, limits how long a client may wait for a long answer.
+     */
+    private static void watchConnection(Context ctx, RequestHandle handle) {
+        Request request = ServletContextRequest.getServletContextRequest(ctx.req());
+        if (request == null) return;
+        request.addFailureListener(failure -> handle.cancel());
+        request.addIdleTimeoutListener(timeout -> false);
     }
 
     /** What a request's answer is built from. */

@@ -2,6 +2,8 @@ package dev.jllm.server.http;
 
 import dev.jllm.engine.model.Model;
 import dev.jllm.server.ServingOptions;
+import dev.jllm.server.runner.ModelRunner;
+import dev.jllm.server.runner.SessionModelRunner;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.net.URI;
@@ -10,6 +12,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.function.UnaryOperator;
 
 /** A real server on an ephemeral loopback port, serving a model file; for tests with real HTTP clients. */
 final class TestServer implements AutoCloseable {
@@ -23,11 +26,17 @@ final class TestServer implements AutoCloseable {
     }
 
     TestServer(Path modelFile, ServingOptions options, long maxBody, Duration timeout) {
+        this(modelFile, options, maxBody, timeout, UnaryOperator.identity());
+    }
+
+    /** A server whose session runner is wrapped by {@code wrap} (to hold steps back in admission tests). */
+    TestServer(Path modelFile, ServingOptions options, long maxBody, Duration timeout, UnaryOperator<ModelRunner> wrap) {
         this.name = options.name();
         this.model = Model.load(modelFile);
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         this.server = new OpenAiServer(new OpenAiServer.Config("127.0.0.1", 0, maxBody, timeout), registry).start();
-        server.ready(options.serve(model, registry));
+        ModelRunner runner = wrap.apply(new SessionModelRunner(model, options.parallel(), options.context(model)));
+        server.ready(options.serve(model, runner, registry));
     }
 
     String baseUrl() {
