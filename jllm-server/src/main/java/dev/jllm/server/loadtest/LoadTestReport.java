@@ -9,12 +9,13 @@ import java.util.TreeMap;
 /**
  * What a load-test run measured: throughput, latency percentiles (time to first token, inter-token latency, in
  * milliseconds), and the outcome of every request by HTTP status. Server-side figures (KV blocks in use and heap
- * after the run) come from the server's {@code /metrics} when it has them.
+ * after the run, live heap after the last major collection, sampled every 5 seconds) come from the server's
+ * {@code /metrics} when it has them.
  */
 public record LoadTestReport(int concurrency, int completed, int cancelled, int malformed, double seconds,
                              long promptTokens, long outputTokens, double ttftP50, double ttftP90, double ttftP99,
                              double itlP50, double itlP99, Map<Integer, Integer> statuses, Map<String, Integer> errors,
-                             double kvBlocksUsedAfter, double heapUsedMbFirst, double heapUsedMbLast, double heapUsedMbMax) {
+                             double kvBlocksUsedAfter, double liveHeapMbFirst, double liveHeapMbLast, double liveHeapMbMax) {
     public LoadTestReport {
         statuses = new TreeMap<>(statuses);
         errors = new TreeMap<>(errors);
@@ -45,8 +46,8 @@ public record LoadTestReport(int concurrency, int completed, int cancelled, int 
         statuses.forEach((k, v) -> s.put(Integer.toString(k), v));
         ObjectNode e = o.putObject("errors");
         errors.forEach(e::put);
-        o.put("kv_blocks_used_after", kvBlocksUsedAfter).put("heap_used_mb_first", heapUsedMbFirst)
-                .put("heap_used_mb_last", heapUsedMbLast).put("heap_used_mb_max", heapUsedMbMax);
+        o.put("kv_blocks_used_after", kvBlocksUsedAfter).put("live_heap_mb_first", liveHeapMbFirst)
+                .put("live_heap_mb_last", liveHeapMbLast).put("live_heap_mb_max", liveHeapMbMax);
         return o;
     }
 
@@ -61,8 +62,8 @@ public record LoadTestReport(int concurrency, int completed, int cancelled, int 
         b.append("  statuses    ").append(statuses).append(serverErrors() > 0 ? "  <-- server errors" : "").append('\n');
         if (!errors.isEmpty()) b.append("  errors      ").append(errors).append('\n');
         if (!Double.isNaN(kvBlocksUsedAfter)) {
-            b.append(String.format(Locale.ROOT, "  server      KV blocks in use after the run: %.0f; heap MB first %.0f, last %.0f, max %.0f%n",
-                    kvBlocksUsedAfter, heapUsedMbFirst, heapUsedMbLast, heapUsedMbMax));
+            b.append(String.format(Locale.ROOT, "  server      KV blocks in use after the run: %.0f; live heap after GC (MB) first %.1f, last %.1f, max %.1f%n",
+                    kvBlocksUsedAfter, liveHeapMbFirst, liveHeapMbLast, liveHeapMbMax));
         }
         return b.toString();
     }
