@@ -72,10 +72,6 @@ public final class Scheduler {
         return s;
     }
 
-    public boolean contains(long id) {
-        return sequences.containsKey(id);
-    }
-
     public int running() {
         return running.size();
     }

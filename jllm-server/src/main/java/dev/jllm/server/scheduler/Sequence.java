@@ -64,11 +64,6 @@ public final class Sequence {
         return state;
     }
 
-    public int token(int index) {
-        if (index < 0 || index >= length) throw new IndexOutOfBoundsException(index);
-        return tokens[index];
-    }
-
     public int[] tokens() {
         return Arrays.copyOf(tokens, length);
     }

@@ -140,10 +140,6 @@ public final class ServingEngine implements AutoCloseable {
         return metrics;
     }
 
-    public boolean accepting() {
-        return accepting;
-    }
-
     /**
      * Queues a request.
      *

@@ -93,11 +93,4 @@ public final class ServingMetrics {
         return blocksUsed.get();
     }
 
-    public long requestsWaiting() {
-        return waiting.get();
-    }
-
-    public long requestsRunning() {
-        return running.get();
-    }
 }
