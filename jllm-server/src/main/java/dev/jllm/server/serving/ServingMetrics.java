@@ -92,5 +92,4 @@ public final class ServingMetrics {
     public long kvBlocksUsed() {
         return blocksUsed.get();
     }
-
 }
