@@ -88,7 +88,7 @@ final class ServeCommand implements Callable<Integer> {
         err.printf("jllm serve: listening on http://%s:%d, loading %s ...%n", host, server.port(), modelOptions.model);
         CountDownLatch stopped = new CountDownLatch(1);
         Model model = modelOptions.load();
-        ServedModel served = options.serve(model, registry);
+        ServedModel served = options.serve(model, modelOptions.kvType, registry);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             err.println("jllm serve: shutting down (up to " + graceSeconds + " s for requests in flight)");
             server.stop(Duration.ofSeconds(graceSeconds));

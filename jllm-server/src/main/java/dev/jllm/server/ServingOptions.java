@@ -1,9 +1,10 @@
 package dev.jllm.server;
 
 import dev.jllm.engine.model.Model;
+import dev.jllm.engine.runtime.KvType;
 import dev.jllm.server.http.ServedModel;
 import dev.jllm.server.runner.ModelRunner;
-import dev.jllm.server.runner.SessionModelRunner;
+import dev.jllm.server.runner.BatchedModelRunner;
 import dev.jllm.server.scheduler.BlockManager;
 import dev.jllm.server.scheduler.Scheduler;
 import dev.jllm.server.scheduler.SchedulerConfig;
@@ -50,9 +51,12 @@ public record ServingOptions(String name, int parallel, int contextSize, int ste
         return contextSize > 0 ? contextSize : Math.min(limit, DEFAULT_CONTEXT);
     }
 
-    /** Builds the serving stack for {@code model} with today's {@link SessionModelRunner} and starts its engine thread. */
-    public ServedModel serve(Model model, MeterRegistry registry) {
-        return serve(model, new SessionModelRunner(model, parallel, context(model)), registry);
+    /**
+     * Builds the serving stack for {@code model} with a {@link BatchedModelRunner} (one forward pass per step for the
+     * whole batch, on the block manager's KV blocks of {@code kvType}) and starts its engine thread.
+     */
+    public ServedModel serve(Model model, KvType kvType, MeterRegistry registry) {
+        return serve(model, new BatchedModelRunner(model, kvType, blockSize, blocks(model), context(model), stepTokens), registry);
     }
 
     /**

@@ -3,7 +3,8 @@ package dev.jllm.server.http;
 import dev.jllm.engine.model.Model;
 import dev.jllm.server.ServingOptions;
 import dev.jllm.server.runner.ModelRunner;
-import dev.jllm.server.runner.SessionModelRunner;
+import dev.jllm.engine.runtime.KvType;
+import dev.jllm.server.runner.BatchedModelRunner;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.net.URI;
@@ -29,13 +30,14 @@ final class TestServer implements AutoCloseable {
         this(modelFile, options, maxBody, timeout, UnaryOperator.identity());
     }
 
-    /** A server whose session runner is wrapped by {@code wrap} (to hold steps back in admission tests). */
+    /** A server whose batched runner is wrapped by {@code wrap} (to hold steps back in admission tests). */
     TestServer(Path modelFile, ServingOptions options, long maxBody, Duration timeout, UnaryOperator<ModelRunner> wrap) {
         this.name = options.name();
         this.model = Model.load(modelFile);
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         this.server = new OpenAiServer(new OpenAiServer.Config("127.0.0.1", 0, maxBody, timeout), registry).start();
-        ModelRunner runner = wrap.apply(new SessionModelRunner(model, options.parallel(), options.context(model)));
+        ModelRunner runner = wrap.apply(new BatchedModelRunner(model, KvType.F32, options.blockSize(), options.blocks(model),
+                options.context(model), options.stepTokens()));
         server.ready(options.serve(model, runner, registry));
     }
 

@@ -3,6 +3,7 @@ package dev.jllm.server.loadtest;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.jllm.engine.model.Model;
+import dev.jllm.engine.runtime.KvType;
 import dev.jllm.engine.testing.SharedFiles;
 import dev.jllm.server.ServingOptions;
 import dev.jllm.server.http.OpenAiServer;
@@ -28,7 +29,7 @@ class LoadGeneratorTest {
             new JvmGcMetrics().bindTo(registry);
             OpenAiServer server = new OpenAiServer(new OpenAiServer.Config("127.0.0.1", 0, 1 << 20, Duration.ofMinutes(1)), registry).start();
             try {
-                server.ready(new ServingOptions("stories260K", 4, 256, 64, 16, 0, 64, null).serve(model, registry));
+                server.ready(new ServingOptions("stories260K", 4, 256, 64, 16, 0, 64, null).serve(model, KvType.F32, registry));
                 LoadTestConfig config = new LoadTestConfig(URI.create("http://127.0.0.1:" + server.port()), null, 6, 80, 16, 24,
                         0.3, 0.3, null, 3);
                 List<LoadTestReport> reports = LoadGenerator.sweep(config, List.of(2, 6), msg -> {});

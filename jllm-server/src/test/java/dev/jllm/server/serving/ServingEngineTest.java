@@ -8,7 +8,8 @@ import dev.jllm.engine.runtime.Generator;
 import dev.jllm.engine.runtime.Session;
 import dev.jllm.engine.sample.SamplingParams;
 import dev.jllm.engine.testing.SharedFiles;
-import dev.jllm.server.runner.SessionModelRunner;
+import dev.jllm.engine.runtime.KvType;
+import dev.jllm.server.runner.BatchedModelRunner;
 import dev.jllm.server.scheduler.BlockManager;
 import dev.jllm.server.scheduler.Scheduler;
 import dev.jllm.server.scheduler.SchedulerConfig;
@@ -25,8 +26,9 @@ import org.junit.jupiter.api.Test;
 class ServingEngineTest {
     static Model model;
     static final int CONTEXT = 256;
+    /** Two of them share a prefix longer than a block, so the prefix cache and copy-on-write take part. */
     static final String[] PROMPTS = {"Once upon a time", "The little dog", "Lily and Ben went to the park",
-            "One day, a big bird", "Tom had a red ball. He"};
+            "One day, a big bird", "Tom had a red ball. He", "Once upon a time, there was a little girl"};
 
     @BeforeAll
     static void load() {
@@ -40,7 +42,7 @@ class ServingEngineTest {
 
     private static ServingEngine engine(int maxRunning, int stepTokens, int blocks, int blockSize, int maxWaiting) {
         Scheduler scheduler = new Scheduler(new SchedulerConfig(maxRunning, stepTokens, CONTEXT), new BlockManager(blocks, blockSize, true));
-        return new ServingEngine(scheduler, new SessionModelRunner(model, maxRunning, CONTEXT), model.tokenizer(),
+        return new ServingEngine(scheduler, new BatchedModelRunner(model, KvType.F32, blockSize, blocks, CONTEXT, stepTokens), model.tokenizer(),
                 new ServingMetrics(new SimpleMeterRegistry()), maxWaiting);
     }
 
