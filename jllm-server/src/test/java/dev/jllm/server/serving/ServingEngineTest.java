@@ -60,8 +60,8 @@ class ServingEngineTest {
 
     @Test
     void greedyOutputInABusyBatchEqualsTheSameRequestServedAlone() throws Exception {
-        // small step budget (chunked prefill) and a small pool (preemptions) with five concurrent requests
-        try (ServingEngine e = engine(4, 6, 64, 4, 100)) {
+        // small step budget (chunked prefill) and a pool too small for four sequences of ~70 tokens (preemptions)
+        try (ServingEngine e = engine(4, 6, 40, 4, 100)) {
             List<RecordingListener> listeners = new ArrayList<>();
             for (String p : PROMPTS) {
                 RecordingListener l = new RecordingListener(1);
