@@ -41,8 +41,12 @@ class ServingEngineTest {
     }
 
     private static ServingEngine engine(int maxRunning, int stepTokens, int blocks, int blockSize, int maxWaiting) {
-        Scheduler scheduler = new Scheduler(new SchedulerConfig(maxRunning, stepTokens, CONTEXT), new BlockManager(blocks, blockSize, true));
-        return new ServingEngine(scheduler, new BatchedModelRunner(model, KvType.F32, blockSize, blocks, CONTEXT, stepTokens), model.tokenizer(),
+        return engine(maxRunning, stepTokens, blocks, blockSize, maxWaiting, CONTEXT);
+    }
+
+    private static ServingEngine engine(int maxRunning, int stepTokens, int blocks, int blockSize, int maxWaiting, int context) {
+        Scheduler scheduler = new Scheduler(new SchedulerConfig(maxRunning, stepTokens, context), new BlockManager(blocks, blockSize, true));
+        return new ServingEngine(scheduler, new BatchedModelRunner(model, KvType.F32, blockSize, blocks, context, stepTokens), model.tokenizer(),
                 new ServingMetrics(new SimpleMeterRegistry()), maxWaiting);
     }
 
@@ -60,8 +64,9 @@ class ServingEngineTest {
 
     @Test
     void greedyOutputInABusyBatchEqualsTheSameRequestServedAlone() throws Exception {
-        // small step budget (chunked prefill) and a pool too small for four sequences of ~70 tokens (preemptions)
-        try (ServingEngine e = engine(4, 6, 40, 4, 100)) {
+        // small step budget (chunked prefill); sequences of at most 128 tokens, and a pool of 160 that four running
+        // sequences of ~70 tokens outgrow (preemptions)
+        try (ServingEngine e = engine(4, 6, 40, 4, 100, 128)) {
             List<RecordingListener> listeners = new ArrayList<>();
             for (String p : PROMPTS) {
                 RecordingListener l = new RecordingListener(1);
