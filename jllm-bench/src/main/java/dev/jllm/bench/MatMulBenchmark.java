@@ -18,7 +18,10 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
-/** WeightMatrix.matMul, a prompt batch's product: n activation vectors times every row, compute-bound as n grows. */
+/**
+ * WeightMatrix.matMul: n activation vectors times every row. n = 1 is a decode step's product (matVec, bound by
+ * memory); 16 and 64 are batches (decode batches of a server, prompt chunks), compute-bound as n grows.
+ */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
@@ -33,8 +36,8 @@ public class MatMulBenchmark {
     @Param({"2048x2048", "8192x2048"})
     public String shape;
 
-    /** Vectors per product (prompt tokens in a batch). */
-    @Param({"16", "64"})
+    /** Vectors per product (tokens in a batch). */
+    @Param({"1", "16", "64"})
     public int n;
 
     private Arena arena;

@@ -59,7 +59,7 @@ public class ModelStepBenchmark {
         file = Files.createTempFile("jllm-bench-", ".gguf");
         SyntheticModelFile.write(file, GgmlType.valueOf(type));
         model = Model.load(file);
-        session = new Session(model, SyntheticModelFile.CONTEXT);
+        session = new Session(model, SyntheticModelFile.SHAPE.context());
         SplittableRandom random = new SplittableRandom(1);
         promptAndNext = random.ints(CONTEXT_TOKENS + 1, 3, model.config().vocabSize()).toArray();
         prompt = Arrays.copyOf(promptAndNext, CONTEXT_TOKENS);

@@ -15,8 +15,8 @@ class SyntheticModelFileTest {
         Path file = dir.resolve("bench.gguf");
         SyntheticModelFile.write(file, GgmlType.Q8_0);
         try (Model model = Model.load(file)) {
-            assertThat(model.config().dim()).isEqualTo(SyntheticModelFile.DIM);
-            assertThat(model.config().layers()).isEqualTo(SyntheticModelFile.LAYERS);
+            assertThat(model.config().dim()).isEqualTo(SyntheticModelFile.SHAPE.dim());
+            assertThat(model.config().layers()).isEqualTo(SyntheticModelFile.SHAPE.layers());
             assertThat(model.weights().layers()[0].ffnDown().type()).isEqualTo(GgmlType.Q8_0);
             float[] logits = new Session(model, 16).append(100);
             assertThat(logits).hasSize(model.config().vocabSize());

@@ -7,6 +7,7 @@ import dev.jllm.cli.bench.ChildBench;
 import dev.jllm.cli.bench.ModelBench;
 import dev.jllm.cli.hub.ModelReference;
 import dev.jllm.engine.model.Model;
+import dev.jllm.engine.runtime.KvType;
 import dev.jllm.engine.runtime.Parallel;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -53,9 +54,10 @@ final class BenchCommand implements Callable<Integer> {
             description = "Timed runs of each test after one warm-up run; the median counts (default ${DEFAULT-VALUE})")
     int repetitions = 3;
 
-    @Option(names = "--kv-type", paramLabel = "TYPE", defaultValue = "f32",
+    @Option(names = "--kv-type", paramLabel = "TYPE", defaultValue = "f32", converter = ModelOptions.KvTypeConverter.class,
+            completionCandidates = ModelOptions.KvTypeNames.class,
             description = "KV-cache element type (supported: ${COMPLETION-CANDIDATES}; default ${DEFAULT-VALUE})")
-    ModelOptions.KvType kvType;
+    KvType kvType;
 
     @Option(names = "--json", description = "Print one JSON object per result (one line each) instead of a table")
     boolean json;
@@ -87,7 +89,7 @@ final class BenchCommand implements Callable<Integer> {
                         + " tokens, exceed the model's context length " + m.config().contextLength());
             }
             int here = Parallel.threads();
-            ModelBench bench = new ModelBench(m, path.getFileName().toString(), kvType.name(), repetitions,
+            ModelBench bench = new ModelBench(m, path.getFileName().toString(), kvType, repetitions,
                     (long) bandwidthMib << 20, err);
             for (int t : threads != null ? threads : List.of(here)) {
                 results.addAll(t == here ? bench.run(prompts, gens) : ChildBench.run(childArguments(path, t), err));
@@ -134,7 +136,7 @@ final class BenchCommand implements Callable<Integer> {
     /** The arguments that make a child JVM run this benchmark's points for {@code t} threads. */
     private List<String> childArguments(Path path, int t) {
         return List.of("-m", path.toAbsolutePath().toString(), "-t", Integer.toString(t), "-p", join(prompts), "-n", join(gens),
-                "-r", Integer.toString(repetitions), "--kv-type", kvType.name(), "--bandwidth-mib", Integer.toString(bandwidthMib));
+                "-r", Integer.toString(repetitions), "--kv-type", kvType.ggmlName, "--bandwidth-mib", Integer.toString(bandwidthMib));
     }
 
     private static String join(List<Integer> values) {

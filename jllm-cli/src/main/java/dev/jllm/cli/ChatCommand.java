@@ -86,7 +86,7 @@ final class ChatCommand implements Callable<Integer> {
                             + " (or raise --ctx)%n", ids.length, session.contextSize());
                     continue;
                 }
-                int reused = Math.min(commonPrefix(session.tokens(), ids), ids.length - 1);
+                int reused = session.reusablePrefix(ids);
                 Generator.Result r = new Generator(session).generate(ids,
                         new Generator.Options(sampling.params(), maxTokens, false, List.of()), text -> {
                             out.print(text);
@@ -102,11 +102,6 @@ final class ChatCommand implements Callable<Integer> {
         return 0;
     }
 
-    private static int commonPrefix(int[] a, int[] b) {
-        int n = 0;
-        while (n < a.length && n < b.length && a[n] == b[n]) n++;
-        return n;
-    }
 
     private ChatTemplate template(Model model, PrintWriter err) {
         if (templateName != null) return ChatTemplate.named(templateName);

@@ -14,8 +14,8 @@ import picocli.CommandLine.Spec;
 @Command(name = "jllm", mixinStandardHelpOptions = true, version = "jllm 0.1.0",
         description = "Run GGUF language models on the JVM.",
         subcommands = {GenerateCommand.class, ChatCommand.class, LogitsCommand.class, TokenizeCommand.class,
-                InfoCommand.class, PullCommand.class, SmokeModelCommand.class, BenchCommand.class, RagCommand.class,
-                CommandLine.HelpCommand.class})
+                InfoCommand.class, PullCommand.class, SmokeModelCommand.class, BenchCommand.class, ServeCommand.class,
+                LoadtestCommand.class, RagCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     @Spec
     CommandSpec spec;

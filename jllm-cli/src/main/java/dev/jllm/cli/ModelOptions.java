@@ -2,12 +2,17 @@ package dev.jllm.cli;
 
 import dev.jllm.cli.hub.ModelReference;
 import dev.jllm.engine.model.Model;
+import dev.jllm.engine.runtime.KvType;
 import dev.jllm.engine.runtime.Session;
 import dev.jllm.engine.runtime.VectorSupport;
 import java.io.PrintWriter;
+import java.util.Arrays;
+import java.util.Iterator;
+import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
+import picocli.CommandLine.TypeConversionException;
 
 /** Options shared by every command that runs a model: which model, context size, threads, KV-cache type. */
 final class ModelOptions {
@@ -25,11 +30,31 @@ final class ModelOptions {
     @Option(names = {"-t", "--threads"}, paramLabel = "N", description = "Threads for matrix products (default: all cores)")
     Integer threads;
 
-    @Option(names = "--kv-type", paramLabel = "TYPE", defaultValue = "f32",
-            description = "KV-cache element type (supported: ${COMPLETION-CANDIDATES}; default ${DEFAULT-VALUE})")
+    @Option(names = "--kv-type", paramLabel = "TYPE", defaultValue = "f32", converter = KvTypeConverter.class,
+            completionCandidates = KvTypeNames.class,
+            description = "KV-cache element type (supported: ${COMPLETION-CANDIDATES}; default ${DEFAULT-VALUE}); f16 takes"
+                    + " half the memory of f32, q8_0 a little over a quarter")
     KvType kvType;
 
-    enum KvType { f32 }
+    /** Reads a {@link KvType} by its ggml name. */
+    static final class KvTypeConverter implements ITypeConverter<KvType> {
+        @Override
+        public KvType convert(String value) {
+            try {
+                return KvType.parse(value);
+            } catch (IllegalArgumentException e) {
+                throw new TypeConversionException(e.getMessage());
+            }
+        }
+    }
+
+    /** The names --kv-type accepts, for the help text. */
+    static final class KvTypeNames implements Iterable<String> {
+        @Override
+        public Iterator<String> iterator() {
+            return Arrays.stream(KvType.values()).map(t -> t.ggmlName).iterator();
+        }
+    }
 
     /** The command these options belong to (for its stderr). */
     @Spec(Spec.Target.MIXEE)
@@ -60,7 +85,7 @@ final class ModelOptions {
         if (contextSize > limit) {
             throw new IllegalArgumentException("--ctx " + contextSize + " exceeds the model's context length " + limit);
         }
-        return new Session(m, contextSize > 0 ? contextSize : Math.min(limit, DEFAULT_CONTEXT));
+        return new Session(m, contextSize > 0 ? contextSize : Math.min(limit, DEFAULT_CONTEXT), kvType);
     }
 
     /** Rejects a prompt that holds no token or does not fit the session's context, before any output. */

@@ -158,7 +158,7 @@ class GenerateCommandTest {
         CommandRun run = CommandRun.of(command, "--help");
         assertThat(run.exitCode()).isZero();
         assertThat(run.out()).startsWith("Usage: jllm " + command).contains("-m, --model=MODEL", "-c, --ctx=N",
-                "--kv-type=TYPE", "supported: f32", "-h, --help");
+                "--kv-type=TYPE", "supported: f32, f16, q8_0", "-h, --help");
     }
 
     private static String[] concat(String[] a, String... b) {

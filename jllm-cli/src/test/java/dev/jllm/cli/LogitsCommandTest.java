@@ -46,6 +46,23 @@ class LogitsCommandTest {
         assertThat(maxErr / maxRef).isLessThanOrEqualTo(RELATIVE_TOLERANCE);
     }
 
+    /** --kv-type reaches the cache: f16 and q8_0 round the cached keys and values, so the logits move, a little. */
+    @Test
+    void kvTypeChangesTheCacheTheLogitsComeFrom() {
+        JsonNode golden = Stories260K.cases("logits").getLast();
+        double[] expected = Stories260K.doubles(golden.get("logits"));
+        double maxRef = Arrays.stream(expected).map(Math::abs).max().orElseThrow();
+        double[] f32 = Stories260K.doubles(Stories260K.parse(logits(golden.get("prompt").asText(), "--json").out()).get("logits"));
+        for (String type : List.of("f16", "q8_0")) {
+            double[] actual = Stories260K.doubles(Stories260K.parse(logits(golden.get("prompt").asText(), "--json", "--kv-type", type).out())
+                    .get("logits"));
+            double maxErr = 0;
+            for (int i = 0; i < expected.length; i++) maxErr = Math.max(maxErr, Math.abs(actual[i] - expected[i]));
+            assertThat(actual).as(type).isNotEqualTo(f32);
+            assertThat(maxErr / maxRef).as(type).isLessThanOrEqualTo(5e-2);
+        }
+    }
+
     @Test
     void withoutJsonListsTheBestTokens() {
         JsonNode golden = Stories260K.cases("logits").getFirst();

@@ -1,6 +1,7 @@
 package dev.jllm.cli.bench;
 
 import dev.jllm.engine.model.Model;
+import dev.jllm.engine.runtime.KvType;
 import dev.jllm.engine.runtime.MemoryBandwidth;
 import dev.jllm.engine.runtime.Parallel;
 import dev.jllm.engine.runtime.Session;
@@ -25,7 +26,7 @@ public final class ModelBench {
 
     private final Model model;
     private final String modelName;
-    private final String kvType;
+    private final KvType kvType;
     private final int repetitions;
     private final long bandwidthBytes;
     private final PrintWriter progress;
@@ -34,7 +35,7 @@ public final class ModelBench {
      * @param bandwidthBytes the size of the buffer the memory bandwidth is measured over
      * @param progress where each run's figures go as they come (stderr)
      */
-    public ModelBench(Model model, String modelName, String kvType, int repetitions, long bandwidthBytes, PrintWriter progress) {
+    public ModelBench(Model model, String modelName, KvType kvType, int repetitions, long bandwidthBytes, PrintWriter progress) {
         this.model = model;
         this.modelName = modelName;
         this.kvType = kvType;
@@ -51,12 +52,12 @@ public final class ModelBench {
         double gbps = MemoryBandwidth.measure(bandwidthBytes, threads, BANDWIDTH_PASSES).gigabytesPerSecond();
         log("memory bandwidth: %.1f GB/s", gbps);
         int context = max(prompts) + max(gens);
-        Session session = new Session(model, context);
+        Session session = new Session(model, context, kvType);
         List<BenchResult> results = new ArrayList<>();
         for (int p : prompts) {
             for (int n : gens) {
                 double[][] speeds = measure(session, threads, p, n);
-                results.add(new BenchResult(modelName, traffic.type().name(), threads, p, n, repetitions, kvType,
+                results.add(new BenchResult(modelName, traffic.type().name(), threads, p, n, repetitions, kvType.ggmlName,
                         median(speeds[0]), median(speeds[1]), gbps, traffic.bytesPerToken(), VectorSupport.current()));
             }
         }

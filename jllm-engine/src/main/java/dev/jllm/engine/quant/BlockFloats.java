@@ -58,7 +58,7 @@ final class BlockFloats {
      * value formed as fma(q, d, -8d), which is (q - 8) * d exactly, so the bits equal dequantizing first. Two rows per
      * call keep the compiled loop within C2's inlining budget (four rows box the vectors and crawl).
      */
-    static void rowsQ4_0(MemorySegment w, long rowBytes, int first, int cols, float[] x, int xo, float[] out, int o, float[] lanes) {
+    static void rowsQ4_0(MemorySegment w, long rowBytes, int first, int cols, float[] x, int xo, float[] out, int o) {
         FloatVector a0 = FloatVector.zero(F), a1 = a0;
         long r0 = first * rowBytes, r1 = r0 + rowBytes;
         for (int b = 0; b < cols / 32; b++) {
@@ -82,8 +82,8 @@ final class BlockFloats {
                 a1 = floats(high1, p).fma(d1, m1).fma(x1, a1);
             }
         }
-        out[o] = DequantizedProduct.sumLanes(a0, lanes);
-        out[o + 1] = DequantizedProduct.sumLanes(a1, lanes);
+        out[o] = DequantizedProduct.sumLanes(a0);
+        out[o + 1] = DequantizedProduct.sumLanes(a1);
     }
 
     /** Part {@code p} of 16 signed bytes, as floats. */

@@ -3,6 +3,7 @@ package dev.jllm.engine.quant;
 import java.lang.foreign.MemorySegment;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -29,7 +30,7 @@ final class DequantizedProduct {
     /** Activation vectors per register tile. */
     private static final int VECTORS = 3;
     /** Values per chunk of a row: a multiple of every block size (256 for the K-quants). */
-    static final int CHUNK = 256;
+    static final int CHUNK = 1024;
     /** Activation floats a batch keeps cache-resident while it runs over the rows (the rest of L2 holds the weights). */
     private static final int ACTIVATION_BLOCK_FLOATS = 128 * 1024;
 
@@ -45,14 +46,13 @@ final class DequantizedProduct {
      */
     @FunctionalInterface
     interface FusedRows {
-        /** out[o + i] = row (first + i) · x[xo ..] for i < FUSED_ROWS; {@code lanes} is scratch for {@link #sumLanes}. */
-        void multiply(MemorySegment w, long rowBytes, int first, int cols, float[] x, int xo, float[] out, int o, float[] lanes);
+        /** out[o + i] = row (first + i) · x[xo ..] for i < FUSED_ROWS. */
+        void multiply(MemorySegment w, long rowBytes, int first, int cols, float[] x, int xo, float[] out, int o);
     }
 
     private static final class Scratch {
         float[] rows = new float[0];
         float[] acc = new float[0];
-        final float[] lanes = new float[LANES];
 
         float[] rows(int n) {
             if (rows.length < n) rows = new float[n];
@@ -75,7 +75,7 @@ final class DequantizedProduct {
             int start, int end, float[] x, int xo, float[] out, int o) {
         Scratch s = SCRATCH.get();
         if (fused != null) {
-            for (; start + FUSED_ROWS <= end; start += FUSED_ROWS) fused.multiply(w, rowBytes, start, cols, x, xo, out, o + start, s.lanes);
+            for (; start + FUSED_ROWS <= end; start += FUSED_ROWS) fused.multiply(w, rowBytes, start, cols, x, xo, out, o + start);
         }
         float[] buf = s.rows(ROWS * CHUNK);
         for (int r0 = start; r0 < end; r0 += ROWS) {
@@ -102,10 +102,10 @@ final class DequantizedProduct {
                     a3 = FloatVector.fromArray(F, buf, 3 * CHUNK + full, m).fma(xv, a3);
                 }
             }
-            out[o + r0] = sumLanes(a0, s.lanes);
-            if (nr > 1) out[o + r0 + 1] = sumLanes(a1, s.lanes);
-            if (nr > 2) out[o + r0 + 2] = sumLanes(a2, s.lanes);
-            if (nr > 3) out[o + r0 + 3] = sumLanes(a3, s.lanes);
+            out[o + r0] = sumLanes(a0);
+            if (nr > 1) out[o + r0 + 1] = sumLanes(a1);
+            if (nr > 2) out[o + r0 + 2] = sumLanes(a2);
+            if (nr > 3) out[o + r0 + 3] = sumLanes(a3);
         }
     }
 
@@ -138,7 +138,7 @@ final class DequantizedProduct {
                 }
                 for (int v = 0; v < nv; v++) {
                     for (int i = 0; i < nr; i++) {
-                        out[(v0 + v) * outStride + r0 + i] = sumLanes(FloatVector.fromArray(F, acc, (i * nv + v) * LANES), s.lanes);
+                        out[(v0 + v) * outStride + r0 + i] = sumLanes(FloatVector.fromArray(F, acc, (i * nv + v) * LANES));
                     }
                 }
             }
@@ -234,21 +234,24 @@ final class DequantizedProduct {
         c3.intoArray(acc, a3);
     }
 
-    /**
-     * The lanes' sum in a fixed tree: halves added lane-wise until one lane is left (for 16 lanes: lane i + lane
-     * i+8, then i + i+4, i + i+2, i + i+1). Spelled out in scalar code so that it never depends on how the JIT
-     * reduces a vector.
-     */
-    static float sumLanes(FloatVector acc, float[] lanes) {
-        acc.intoArray(lanes, 0);
-        return sumLanes(lanes);
+    /** Lane i + w for the lanes of the folds of {@link #sumLanes}. */
+    private static final VectorShuffle<Float> FOLD8 = fold(8), FOLD4 = fold(4), FOLD2 = fold(2), FOLD1 = fold(1);
+
+    private static VectorShuffle<Float> fold(int width) {
+        return VectorShuffle.fromOp(F, i -> (i + width) % LANES);
     }
 
-    /** {@link #sumLanes(FloatVector, float[])} of an array of {@link #LANES} lanes (overwritten). */
-    static float sumLanes(float[] lanes) {
-        for (int width = lanes.length / 2; width >= 1; width /= 2) {
-            for (int i = 0; i < width; i++) lanes[i] += lanes[i + width];
-        }
-        return lanes[0];
+    /**
+     * The lanes' sum in a fixed tree: halves added lane-wise until one lane is left (for 16 lanes: lane i + lane
+     * i+8, then i + i+4, i + i+2, i + i+1), by exact lane-wise adds of the vector and its rotation, so it never
+     * depends on how the JIT would reduce a vector.
+     */
+    static float sumLanes(FloatVector acc) {
+        FloatVector v = acc;
+        if (LANES == 16) v = v.add(v.rearrange(FOLD8));
+        v = v.add(v.rearrange(FOLD4));
+        v = v.add(v.rearrange(FOLD2));
+        v = v.add(v.rearrange(FOLD1));
+        return v.lane(0);
     }
 }

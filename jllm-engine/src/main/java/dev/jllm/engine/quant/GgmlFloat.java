@@ -30,61 +30,6 @@ public final class GgmlFloat {
     }
 
     /**
-     * {@code _mm512_reduce_add_ps} of the 16 lanes {@code a[o + i * stride]}: lanes i and i+8 added, then
-     * {@link #hsum8}.
-     */
-    public static float reduce16(float[] a, int o, int stride) {
-        float s0 = a[o] + a[o + 8 * stride], s4 = a[o + 4 * stride] + a[o + 12 * stride];
-        float s1 = a[o + stride] + a[o + 9 * stride], s5 = a[o + 5 * stride] + a[o + 13 * stride];
-        float s2 = a[o + 2 * stride] + a[o + 10 * stride], s6 = a[o + 6 * stride] + a[o + 14 * stride];
-        float s3 = a[o + 3 * stride] + a[o + 11 * stride], s7 = a[o + 7 * stride] + a[o + 15 * stride];
-        return ((s0 + s4) + (s2 + s6)) + ((s1 + s5) + (s3 + s7));
-    }
-
-    /** {@code _mm512_reduce_add_ps} of the 16 lanes lo ++ hi: the halves added lane-wise, then {@link #hsum8}. */
-    static float reduce16(FloatVector lo, FloatVector hi) {
-        return hsum8(lo.add(hi));
-    }
-
-    /**
-     * Where the FMA tail of {@code ggml_vec_dot_f32}'s leftover loop ({@code sumf += x[i]*y[i]} for i in [np, n))
-     * starts. GCC vectorizes that loop as an in-order reduction with 512-bit vectors and a 256-bit epilogue: the
-     * products of 16- and then 8-element chunks come from vector multiplies (rounded) and are added one by one; only
-     * the last (n - np) % 8 go through the scalar loop, which it contracts to FMAs. (With 256-bit vectors and a
-     * 128-bit epilogue it would be % 4; stories260K's 172-wide rows tell the reference build used the former.)
-     */
-    public static int leftoverFmaStart(int np, int n) {
-        return n - ((n - np) & 7);
-    }
-
-    /**
-     * {@code ggml_vec_dot_f32} (AVX-512: four 16-lane FMA accumulators over steps of 64, reduced pairwise, then the
-     * leftovers added in order, see {@link #leftoverFmaStart}).
-     */
-    public static float dot(float[] x, int xo, float[] y, int yo, int n) {
-        int np = n & ~63;
-        float sum = 0;
-        if (np > 0) {
-            FloatVector[] acc = new FloatVector[8];
-            java.util.Arrays.fill(acc, FloatVector.zero(F8));
-            for (int i = 0; i < np; i += 64) {
-                for (int j = 0; j < 8; j++) {
-                    FloatVector a = FloatVector.fromArray(F8, x, xo + i + 8 * j);
-                    acc[j] = a.fma(FloatVector.fromArray(F8, y, yo + i + 8 * j), acc[j]);
-                }
-            }
-            // sum[0] += sum[2], sum[1] += sum[3], sum[0] += sum[1] (each 16 lanes = two 8-lane halves)
-            FloatVector lo = acc[0].add(acc[4]).add(acc[2].add(acc[6]));
-            FloatVector hi = acc[1].add(acc[5]).add(acc[3].add(acc[7]));
-            sum = reduce16(lo, hi);
-        }
-        int fma = leftoverFmaStart(np, n);
-        for (int i = np; i < fma; i++) sum += x[xo + i] * y[yo + i];
-        for (int i = fma; i < n; i++) sum = Math.fma(x[xo + i], y[yo + i], sum);
-        return sum;
-    }
-
-    /**
      * {@code ggml_v_expf}, AVX-512 variant, for one lane: ARM's optimized-routines polynomial with the final scaling
      * by {@code _mm512_scalef_ps} (one rounding), and 0 or infinity where |n| > 192.
      */

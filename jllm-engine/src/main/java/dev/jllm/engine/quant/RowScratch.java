@@ -7,14 +7,13 @@ import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
 
 /**
- * Per-thread heap copies of weight rows: bytes (a row, or one block) that the K-quant kernels decode from, and fp16
- * rows with their widened floats. Array loads keep the compiled vector kernels small enough for C2 to inline every
+ * Per-thread heap copies of weight rows: bytes (a row, or one block) that the K-quant kernels decode from, and
+ * F16/BF16 rows as shorts for a widening loop C2 vectorizes. Array loads keep the compiled vector kernels small enough for C2 to inline every
  * vector operation (segment loads are much larger), and make the scalar decoding cheaper.
  */
 final class RowScratch {
     private static final ThreadLocal<byte[]> BUFFER = ThreadLocal.withInitial(() -> new byte[0]);
     private static final ThreadLocal<short[]> HALVES = ThreadLocal.withInitial(() -> new short[0]);
-    private static final ThreadLocal<float[]> FLOATS = ThreadLocal.withInitial(() -> new float[0]);
     private static final VarHandle SHORT = MethodHandles.byteArrayViewVarHandle(short[].class, ByteOrder.LITTLE_ENDIAN);
 
     private RowScratch() {}
@@ -39,16 +38,6 @@ final class RowScratch {
         }
         MemorySegment.copy(src, LittleEndian.SHORT, offset, h, 0, count);
         return h;
-    }
-
-    /** This thread's float buffer of at least {@code count} values (contents undefined). */
-    static float[] floats(int count) {
-        float[] f = FLOATS.get();
-        if (f.length < count) {
-            f = new float[count];
-            FLOATS.set(f);
-        }
-        return f;
     }
 
     static float f16(byte[] b, int i) {

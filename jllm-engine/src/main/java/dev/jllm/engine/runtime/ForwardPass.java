@@ -6,33 +6,57 @@ import dev.jllm.engine.model.ModelConfig;
 import dev.jllm.engine.model.ModelWeights;
 import dev.jllm.engine.quant.GgmlFloat;
 import dev.jllm.engine.quant.WeightMatrix;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Objects;
 
 /**
- * The decoder forward pass for one sequence (llama.cpp's llm_build_llama): for a batch of tokens at consecutive
- * positions, every layer does RMSNorm, Q/K/V projections, rope, causal (optionally sliding-window) attention over
- * the KV cache, the output projection and a SwiGLU feed-forward block, each with a residual connection. A batch of
- * n tokens goes through each weight matrix once as a matrix-matrix product. Only the last token's logits are
- * computed, as in generation.
+ * The decoder forward pass (llama.cpp's llm_build_llama): for a batch of tokens, every layer does RMSNorm, Q/K/V
+ * projections, rope, causal (optionally sliding-window) {@link Attention} over the KV cache, the output projection
+ * and a SwiGLU feed-forward block, each with a residual connection. The batch's tokens go through each weight matrix
+ * together, as one matrix-matrix product.
  *
- * <p>Buffers are allocated once for {@code maxBatch} tokens; longer inputs are processed in chunks.
+ * <p>A batch may hold several sequences, each with its own {@link KvCache} (as a continuous-batching server runs
+ * them): {@link #forwardBatch} runs one step for all of them. Every operation computes a token's results in an order
+ * that does not depend on the rest of the batch (the matrix kernels keep that contract too), so a sequence's logits
+ * are bit-identical whether it runs alone, in chunks or beside others.
+ *
+ * <p>Buffers are allocated once for {@code maxBatch} tokens. An instance is not thread-safe.
  */
 public final class ForwardPass {
+
+    /**
+     * One sequence's part of a batched step: its {@code tokens} go to positions {@code startPos, startPos + 1, ...} of
+     * {@code cache}, which must hold every position before {@code startPos} (a new sequence starts at 0, a decode step
+     * at {@code cache.length()}; a smaller {@code startPos} forgets the positions from there on). When {@code logits}
+     * is not null (an array of the vocabulary's size), it receives the logits after the last token.
+     */
+    public record SequenceStep(KvCache cache, int startPos, int[] tokens, float[] logits) {
+        public SequenceStep {
+            Objects.requireNonNull(cache, "cache");
+            Objects.requireNonNull(tokens, "tokens");
+        }
+    }
+
     private final ModelConfig c;
     private final ModelWeights w;
-    private final KvCache cache;
     private final Rope rope;
+    private final Attention attention;
     private final int maxBatch;
-    private final float attnScale;
 
     private final float[] x, xb, q, k, v, att, hb, hb2, logits, cos, sin;
+    /** The cache and the position of each token of the current step. */
+    private final KvCache[] tokenCaches;
+    private final int[] positions;
+    private float[] batchLogits = new float[0];
 
-    public ForwardPass(Model model, KvCache cache, int maxBatch) {
+    /** A forward pass for {@code model} that runs up to {@code maxBatch} tokens per step. */
+    public ForwardPass(Model model, int maxBatch) {
         this.c = model.config();
         this.w = model.weights();
-        this.cache = cache;
         this.maxBatch = Math.max(1, maxBatch);
         this.rope = new Rope(c, w.ropeFreqs());
-        this.attnScale = 1f / (float) Math.sqrt(c.headDim()); // 1.0f/sqrtf(n_embd_head)
+        this.attention = new Attention(c);
         int n = this.maxBatch;
         x = new float[n * c.dim()];
         xb = new float[n * Math.max(c.dim(), c.qDim())];
@@ -45,41 +69,86 @@ public final class ForwardPass {
         logits = new float[c.vocabSize()];
         cos = new float[c.ropeDims() / 2];
         sin = new float[c.ropeDims() / 2];
+        tokenCaches = new KvCache[n];
+        positions = new int[n];
     }
 
-    public KvCache cache() {
-        return cache;
+    /** The most tokens one step (of {@link #forwardBatch}) may hold. */
+    public int maxBatch() {
+        return maxBatch;
     }
 
     /**
-     * Runs {@code tokens} at positions {@code startPos, startPos+1, ...} and returns the logits after the last one.
-     * The returned array is reused by the next call.
+     * Runs {@code tokens} of one sequence at positions {@code startPos, startPos + 1, ...} (in steps of at most
+     * {@link #maxBatch()} tokens) and returns the logits after the last one. The returned array is reused by the next
+     * call.
      */
-    public float[] forward(int[] tokens, int startPos) {
+    public float[] forward(KvCache cache, int[] tokens, int startPos) {
         if (tokens.length == 0) throw new IllegalArgumentException("no tokens to process");
-        if (startPos < 0 || startPos + tokens.length > cache.capacity()) {
-            throw new ContextOverflowException(startPos + tokens.length, cache.capacity());
+        check(cache, startPos, tokens);
+        for (int done = 0; done < tokens.length; ) {
+            int n = Math.min(maxBatch, tokens.length - done);
+            boolean last = done + n == tokens.length;
+            step(List.of(new SequenceStep(cache, startPos + done, Arrays.copyOfRange(tokens, done, done + n), last ? logits : null)));
+            done += n;
+        }
+        return logits;
+    }
+
+    /**
+     * Runs one step for several sequences at once: each {@link SequenceStep}'s tokens (1 for a decode step, more for a
+     * prompt chunk) are written to its cache and, where asked, its last token's logits to its array. All the steps'
+     * tokens together go through each weight matrix as one product; at most {@link #maxBatch()} tokens in all, and each
+     * cache at most once. Nothing is run when a step is invalid.
+     */
+    public void forwardBatch(List<SequenceStep> steps) {
+        if (steps.isEmpty()) throw new IllegalArgumentException("no sequences to run");
+        int total = 0;
+        for (int i = 0; i < steps.size(); i++) {
+            SequenceStep s = steps.get(i);
+            if (s.tokens().length == 0) throw new IllegalArgumentException("sequence " + i + " of the batch has no tokens");
+            for (int j = 0; j < i; j++) {
+                if (steps.get(j).cache() == s.cache()) throw new IllegalArgumentException("sequences " + j + " and " + i + " of the batch share a cache");
+            }
+            check(s.cache(), s.startPos(), s.tokens());
+            if (s.logits() != null && s.logits().length != c.vocabSize()) {
+                throw new IllegalArgumentException("sequence " + i + " of the batch has a logits array of " + s.logits().length
+                        + " values; the vocabulary has " + c.vocabSize());
+            }
+            total += s.tokens().length;
+        }
+        if (total > maxBatch) throw new IllegalArgumentException("the batch holds " + total + " tokens; at most " + maxBatch + " fit");
+        step(steps);
+    }
+
+    private void check(KvCache cache, int startPos, int[] tokens) {
+        ModelConfig pc = cache.pool().config();
+        if (pc.layers() != c.layers() || pc.kvDim() != c.kvDim() || pc.slidingWindow() != c.slidingWindow()) {
+            throw new IllegalArgumentException("the KV cache was made for another model (" + pc.layers() + " layers of " + pc.kvDim()
+                    + " KV values, window " + pc.slidingWindow() + "; this one has " + c.layers() + " of " + c.kvDim() + ", window "
+                    + c.slidingWindow() + ")");
         }
         for (int t : tokens) {
             if (t < 0 || t >= c.vocabSize()) throw new IllegalArgumentException("token id " + t + " is outside the vocabulary (0.." + (c.vocabSize() - 1) + ")");
         }
-        int done = 0;
-        while (done < tokens.length) {
-            int n = Math.min(maxBatch, tokens.length - done);
-            forwardChunk(tokens, done, n, startPos + done, done + n == tokens.length);
-            done += n;
-        }
-        return computeLogits();
+        cache.checkStep(startPos, startPos + tokens.length);
     }
 
     /**
-     * Runs one chunk through every layer. As in llama.cpp, which drops the rows whose logits are not wanted
-     * (inp_out_ids) right after the last layer's attention, the last layer's feed-forward block runs for the last
-     * token of the last chunk only, which then sits at row 0 (for a batch that changes which matmul kernel runs).
+     * Runs the steps' tokens, row after row, through every layer. As in llama.cpp, which drops the rows whose logits
+     * are not wanted (inp_out_ids) right after the last layer's attention, the last layer's feed-forward block runs
+     * only for the last token of each sequence that asks for logits.
      */
-    private void forwardChunk(int[] tokens, int from, int n, int pos0, boolean lastChunk) {
-        int dim = c.dim();
-        for (int t = 0; t < n; t++) w.tokenEmbedding().dequantizeRow(tokens[from + t], x, t * dim);
+    private void step(List<SequenceStep> steps) {
+        int dim = c.dim(), n = 0;
+        for (SequenceStep s : steps) {
+            s.cache().prepare(s.startPos(), s.startPos() + s.tokens().length);
+            for (int i = 0; i < s.tokens().length; i++, n++) {
+                tokenCaches[n] = s.cache();
+                positions[n] = s.startPos() + i;
+                w.tokenEmbedding().dequantizeRow(s.tokens()[i], x, n * dim);
+            }
+        }
         for (int l = 0; l < c.layers(); l++) {
             LayerWeights lw = w.layers()[l];
             // attention block
@@ -87,25 +156,22 @@ public final class ForwardPass {
             project(lw.wq(), xb, n, q, lw.qBias());
             project(lw.wk(), xb, n, k, lw.kBias());
             project(lw.wv(), xb, n, v, lw.vBias());
-            float[] kc = cache.keys(l), vc = cache.values(l);
             for (int t = 0; t < n; t++) {
                 if (lw.qNorm() != null) {
                     for (int h = 0; h < c.heads(); h++) RmsNorm.apply(q, t * c.qDim() + h * c.headDim(), lw.qNorm(), q, t * c.qDim() + h * c.headDim(), c.headDim(), c.rmsEps());
                     for (int h = 0; h < c.kvHeads(); h++) RmsNorm.apply(k, t * c.kvDim() + h * c.headDim(), lw.kNorm(), k, t * c.kvDim() + h * c.headDim(), c.headDim(), c.rmsEps());
                 }
-                rope.angles(pos0 + t, cos, sin);
+                rope.angles(positions[t], cos, sin);
                 rope.apply(q, t * c.qDim(), c.heads(), cos, sin);
                 rope.apply(k, t * c.kvDim(), c.kvHeads(), cos, sin);
-                System.arraycopy(k, t * c.kvDim(), kc, cache.offset(pos0 + t), c.kvDim());
-                System.arraycopy(v, t * c.kvDim(), vc, cache.offset(pos0 + t), c.kvDim());
+                tokenCaches[t].write(l, positions[t], k, t * c.kvDim(), v, t * c.kvDim());
             }
-            attention(kc, vc, n, pos0);
+            attention.run(l, q, att, n, tokenCaches, positions);
             project(lw.wo(), att, n, xb, null);
             for (int i = 0; i < n * dim; i++) x[i] += xb[i];
             if (l == c.layers() - 1) {
-                if (!lastChunk) return;
-                System.arraycopy(x, (n - 1) * dim, x, 0, dim);
-                n = 1;
+                n = keepLogitRows(steps);
+                if (n == 0) break;
             }
             // feed-forward block
             for (int t = 0; t < n; t++) RmsNorm.apply(x, t * dim, lw.ffnNorm(), xb, t * dim, dim, c.rmsEps());
@@ -114,6 +180,33 @@ public final class ForwardPass {
             for (int t = 0; t < n; t++) GgmlFloat.swiglu(hb, hb2, hb, t * c.ffnDim(), c.ffnDim());
             project(lw.ffnDown(), hb, n, xb, null);
             for (int i = 0; i < n * dim; i++) x[i] += xb[i];
+        }
+        for (SequenceStep s : steps) s.cache().commit(s.startPos() + s.tokens().length);
+        if (n > 0) computeLogits(steps, n);
+    }
+
+    /** Moves the last row of each step that wants logits to the front of {@code x}, in step order; returns how many. */
+    private int keepLogitRows(List<SequenceStep> steps) {
+        int dim = c.dim(), row = 0, kept = 0;
+        for (SequenceStep s : steps) {
+            row += s.tokens().length;
+            if (s.logits() != null) System.arraycopy(x, (row - 1) * dim, x, kept++ * dim, dim);
+        }
+        return kept;
+    }
+
+    private void computeLogits(List<SequenceStep> steps, int rows) {
+        int dim = c.dim(), vocab = c.vocabSize();
+        for (int t = 0; t < rows; t++) RmsNorm.apply(x, t * dim, w.outputNorm(), xb, t * dim, dim, c.rmsEps());
+        if (rows == 1) {
+            for (SequenceStep s : steps) if (s.logits() != null) w.output().matVec(xb, 0, s.logits(), 0);
+            return;
+        }
+        if (batchLogits.length < rows * vocab) batchLogits = new float[rows * vocab];
+        w.output().matMul(xb, rows, batchLogits);
+        int r = 0;
+        for (SequenceStep s : steps) {
+            if (s.logits() != null) System.arraycopy(batchLogits, r++ * vocab, s.logits(), 0, vocab);
         }
     }
 
@@ -124,110 +217,5 @@ public final class ForwardPass {
             int rows = m.rows();
             for (int t = 0; t < n; t++) for (int i = 0; i < rows; i++) out[t * rows + i] += bias[i];
         }
-    }
-
-    /**
-     * The number of cache cells llama.cpp's attention runs over (llama_kv_cache::get_n_kv): the used cells padded to
-     * a multiple of 256, at most the cache size, which llama_context pads to a multiple of 256 too. Cells past the used
-     * ones are masked and add nothing, but the row length decides how ggml's kernels group the real positions into
-     * vector lanes.
-     */
-    private static int attentionCells(int used) {
-        return Math.max(256, (used + 255) / 256 * 256);
-    }
-
-    /**
-     * Causal attention of the n new queries over the cache, heads in parallel; the result goes to {@code att}. Follows
-     * llama.cpp's non-flash path: KQ by ggml_vec_dot_f32, soft_max_ext (scale, then ggml_vec_soft_max_f32 over the
-     * padded row), and KQV by llamafile's tinyBLAS for a batch or ggml_vec_dot_f32 for a single token.
-     */
-    private void attention(float[] kc, float[] vc, int n, int pos0) {
-        int heads = c.heads(), headDim = c.headDim(), kvDim = c.kvDim(), group = c.heads() / c.kvHeads();
-        int window = c.slidingWindow();
-        int cells = attentionCells(pos0 + n);
-        // llamafile_sgemm takes batches of at least 2 tokens when k % 16 == 0 (k = cells) and m % 4 == 0
-        boolean tinyBlas = n >= 2 && headDim % 4 == 0;
-        Parallel.forRange(n * heads, 1, (start, end) -> {
-            float[] probs = new float[cells];
-            float[] lanes = new float[16];
-            float[] acc = new float[64 * headDim];
-            float[] kRow = new float[headDim];
-            for (int job = start; job < end; job++) {
-                int t = job / heads, h = job % heads;
-                int pos = pos0 + t;
-                int first = window > 0 ? Math.max(0, pos - window + 1) : 0;
-                int qOff = t * c.qDim() + h * headDim;
-                int kvOff = (h / group) * headDim;
-                float max = Float.NEGATIVE_INFINITY;
-                for (int p = first; p <= pos; p++) {
-                    System.arraycopy(kc, p * kvDim + kvOff, kRow, 0, headDim);
-                    float s = GgmlFloat.dot(kRow, 0, q, qOff, headDim) * attnScale;
-                    probs[p] = s;
-                    if (s > max) max = s;
-                }
-                softmax(probs, first, pos, max, lanes);
-                int outOff = t * c.qDim() + h * headDim;
-                if (tinyBlas) weightedValuesTiled(vc, probs, pos, kvDim, kvOff, headDim, acc, outOff);
-                else weightedValuesVecDot(vc, probs, pos, kvDim, kvOff, headDim, acc, outOff);
-            }
-        });
-    }
-
-    /**
-     * ggml_vec_soft_max_f32 over a row of scores of which only [first, last] are unmasked: groups of 16 take
-     * ggml_v_expf and add their lane sum (_mm512_reduce_add_ps) to a double; then every probability is multiplied by
-     * (float) (1 / sum). Masked entries are exp(-inf) = 0. The row is a multiple of 256 long, so every group is full.
-     */
-    private static void softmax(float[] row, int first, int last, float max, float[] lanes) {
-        double sum = 0;
-        for (int g = first & ~15; g <= last; g += 16) {
-            for (int i = 0; i < 16; i++) {
-                int p = g + i;
-                boolean unmasked = p >= first && p <= last;
-                lanes[i] = unmasked ? GgmlFloat.expf(row[p] - max) : 0f;
-                if (unmasked) row[p] = lanes[i];
-            }
-            sum += GgmlFloat.reduce16(lanes, 0, 1);
-        }
-        float scale = (float) (1.0 / sum);
-        java.util.Arrays.fill(row, 0, first, 0f);
-        for (int p = first; p <= last; p++) row[p] *= scale;
-    }
-
-    /**
-     * KQV for a batch as llamafile's tinyBLAS computes it (F32, 16 lanes): lane p % 16 accumulates v[p] * prob[p]
-     * by FMA over the cache positions, then the lanes are reduced by _mm512_reduce_add_ps.
-     */
-    private void weightedValuesTiled(float[] vc, float[] probs, int last, int kvDim, int kvOff, int headDim, float[] acc, int outOff) {
-        java.util.Arrays.fill(acc, 0, 16 * headDim, 0f);
-        for (int p = 0; p <= last; p++) {
-            float w = probs[p];
-            int a = (p & 15) * headDim, v = p * kvDim + kvOff;
-            for (int d = 0; d < headDim; d++) acc[a + d] = Math.fma(vc[v + d], w, acc[a + d]);
-        }
-        for (int d = 0; d < headDim; d++) att[outOff + d] = GgmlFloat.reduce16(acc, d, headDim);
-    }
-
-    /**
-     * KQV for one token as ggml_vec_dot_f32 computes it over the cell row, a multiple of 64 long (no leftovers):
-     * position p goes to lane p % 16 of accumulator (p / 16) % 4.
-     */
-    private void weightedValuesVecDot(float[] vc, float[] probs, int last, int kvDim, int kvOff, int headDim, float[] acc, int outOff) {
-        java.util.Arrays.fill(acc, 0, 64 * headDim, 0f);
-        for (int p = 0; p <= last; p++) {
-            float w = probs[p];
-            int a = (p & 63) * headDim, v = p * kvDim + kvOff;
-            for (int d = 0; d < headDim; d++) acc[a + d] = Math.fma(vc[v + d], w, acc[a + d]);
-        }
-        // sum[0] += sum[2]; sum[1] += sum[3]; sum[0] += sum[1]; into the first 16 accumulator lanes
-        for (int i = 0; i < 16 * headDim; i++) acc[i] = (acc[i] + acc[32 * headDim + i]) + (acc[16 * headDim + i] + acc[48 * headDim + i]);
-        for (int d = 0; d < headDim; d++) att[outOff + d] = GgmlFloat.reduce16(acc, d, headDim);
-    }
-
-    private float[] computeLogits() {
-        int dim = c.dim();
-        RmsNorm.apply(x, 0, w.outputNorm(), xb, 0, dim, c.rmsEps());
-        w.output().matVec(xb, 0, logits, 0);
-        return logits;
     }
 }

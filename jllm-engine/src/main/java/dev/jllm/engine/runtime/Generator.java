@@ -1,12 +1,6 @@
 package dev.jllm.engine.runtime;
 
-import dev.jllm.engine.sample.Sampler;
 import dev.jllm.engine.sample.SamplingParams;
-import dev.jllm.engine.sample.StopStrings;
-import dev.jllm.engine.tokenizer.StreamingDecoder;
-import dev.jllm.engine.tokenizer.TokenType;
-import dev.jllm.engine.tokenizer.Tokenizer;
-import java.util.Arrays;
 import java.util.List;
 import java.util.function.Consumer;
 
@@ -55,56 +49,27 @@ public final class Generator {
     }
 
     public Result generate(int[] promptIds, Options o, Consumer<String> onText) {
-        Tokenizer tokenizer = session.model().tokenizer();
-        Sampler sampler = new Sampler(o.sampling(), session.model().config().vocabSize());
-        for (int id : promptIds) sampler.accept(id);
-        StreamingDecoder decoder = new StreamingDecoder(tokenizer);
-        StopStrings stops = new StopStrings(o.stop());
+        GenerationStream stream = new GenerationStream(session.model().tokenizer(), session.model().config().vocabSize(),
+                promptIds, o, session.contextSize());
         StringBuilder text = new StringBuilder();
-        // llama.cpp's detokenizer drops the space that SentencePiece put before the first word of the text; when the
-        // prompt holds no text (only BOS), that first word is generated here
-        boolean stripLeadingSpace = tokenizer.addsSpacePrefix()
-                && Arrays.stream(promptIds).allMatch(id -> tokenizer.tokenType(id) == TokenType.CONTROL);
-        int[] ids = new int[Math.max(16, Math.min(o.maxTokens() < 0 ? 256 : o.maxTokens(), 4096))];
-        int count = 0;
-
         long t0 = System.nanoTime();
         float[] logits = session.feed(promptIds);
         long t1 = System.nanoTime();
         FinishReason reason = FinishReason.LENGTH;
-        while (o.maxTokens() != 0) {
-            int next = sampler.sample(logits);
-            sampler.accept(next);
-            if (!o.ignoreEos() && tokenizer.isEndOfGeneration(next)) {
-                reason = FinishReason.STOP;
-                break;
-            }
-            if (count == ids.length) ids = Arrays.copyOf(ids, ids.length * 2);
-            ids[count++] = next;
-            // control tokens (BOS, EOS, chat markers) are not text; byte-fallback pieces may be half a character
-            String piece = tokenizer.tokenType(next) == TokenType.CONTROL ? "" : decoder.next(next);
-            if (stripLeadingSpace && !piece.isEmpty()) {
-                if (piece.charAt(0) == ' ') piece = piece.substring(1);
-                stripLeadingSpace = false;
-            }
-            StopStrings.Output out = stops.accept(piece);
-            emit(out.text(), text, onText);
-            if (out.stopped()) {
-                reason = FinishReason.STOP;
-                break;
-            }
-            boolean limit = o.maxTokens() >= 0 && count >= o.maxTokens();
-            if (limit || session.length() >= session.contextSize()) break;
-            logits = session.append(next);
+        if (o.maxTokens() == 0) {
+            emit(stream.close(), text, onText);
         }
-        if (!stops.stopped()) {
-            StopStrings.Output tail = stops.accept(decoder.flush());
-            emit(tail.text(), text, onText);
-            if (tail.stopped()) reason = FinishReason.STOP;
-            else emit(stops.finish(), text, onText);
+        while (!stream.finished()) {
+            GenerationStream.Step step = stream.next(logits);
+            emit(step.text(), text, onText);
+            if (step.finished()) {
+                reason = step.finishReason();
+                break;
+            }
+            logits = session.append(step.token());
         }
         long t2 = System.nanoTime();
-        return new Result(promptIds, Arrays.copyOf(ids, count), text.toString(), reason, t1 - t0, t2 - t1);
+        return new Result(promptIds, stream.ids(), text.toString(), reason, t1 - t0, t2 - t1);
     }
 
     private static void emit(String s, StringBuilder text, Consumer<String> onText) {

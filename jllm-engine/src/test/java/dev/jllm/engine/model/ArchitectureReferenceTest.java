@@ -231,8 +231,8 @@ class ArchitectureReferenceTest {
                 .write(dir, "mistral-window4.gguf");
         try (Model model = Model.load(file)) {
             int[] all = concat(prompt(model), continuation(model));
-            ForwardPass fp = new ForwardPass(model, new KvCache(model.config(), 32), 5);
-            double[] engine = widen(fp.forward(all, 0));
+            ForwardPass fp = new ForwardPass(model, 5);
+            double[] engine = widen(fp.forward(new KvCache(model.config(), 32), all, 0));
             double[] reference = new ReferenceTransformer(model.file()).lastLogits(all);
             double err = relativeDifference(new double[][] {engine}, new double[][] {reference});
             System.out.printf("chunks of 5: %.2e%n", err);

@@ -107,6 +107,30 @@ class GeneratorTest {
         assertThat(s.length()).isEqualTo(a.length);
     }
 
+    /**
+     * With a sliding window of 8, a session that ran 60 tokens has dropped the blocks before position 48, so a
+     * conversation that differs from position 30 on is run again from the start; one that differs from position 56 on
+     * keeps its prefix.
+     */
+    @Test
+    void slidingWindowSessionReusesOnlyWhatTheWindowKept(@TempDir Path dir) {
+        try (Model windowed = Model.load(RuntimeModels.withSlidingWindow(RuntimeModels.stories260K(), 8, dir))) {
+            int[] first = RuntimeModels.randomTokens(60, 512, 1);
+            int[] early = first.clone(), late = first.clone();
+            early[30] = 7;
+            late[56] = 7;
+            Session s = new Session(windowed, 64);
+            s.feed(first);
+            s.append(9);
+            assertThat(s.cache().heldBlocks()).as("blocks 0..2 went back to the pool").isEqualTo(1);
+            assertThat(s.reusablePrefix(early)).isZero();
+            assertThat(s.reusablePrefix(late)).isEqualTo(56);
+            assertThat(s.feed(late)).containsExactly(new Session(windowed, 64).feed(late));
+            s.append(9);
+            assertThat(s.feed(early)).containsExactly(new Session(windowed, 64).feed(early));
+        }
+    }
+
     @Test
     void promptLongerThanTheContextIsAClearError() {
         assertThatThrownBy(() -> new Session(model, 4).feed(new int[] {1, 2, 3, 4, 5}))
