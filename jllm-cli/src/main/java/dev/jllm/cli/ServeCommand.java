@@ -2,6 +2,7 @@ package dev.jllm.cli;
 
 import dev.jllm.engine.model.Model;
 import dev.jllm.server.ServingOptions;
+import dev.jllm.cli.rag.RagIndex;
 import dev.jllm.server.http.OpenAiServer;
 import dev.jllm.server.http.ServedModel;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
@@ -66,6 +67,10 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--chat-template", paramLabel = "NAME", description = "Use a built-in chat template instead of the model's")
     String chatTemplate;
 
+    @Option(names = "--rag-index", paramLabel = "PATH",
+            description = "Also serve /v1/rag/documents, /v1/rag/search and /v1/rag/ask on this index (created with all-minilm-l6-v2 if missing)")
+    Path ragIndex;
+
     @Spec
     CommandSpec spec;
 
@@ -84,7 +89,9 @@ final class ServeCommand implements Callable<Integer> {
         new JvmGcMetrics().bindTo(registry);
         new JvmThreadMetrics().bindTo(registry);
         new ProcessorMetrics().bindTo(registry);
-        OpenAiServer server = new OpenAiServer(new OpenAiServer.Config(host, port, maxBody, Duration.ofSeconds(timeoutSeconds)), registry).start();
+        RagIndex rag = ragIndex == null ? null : RagIndex.open(ragIndex, maxBody);
+        OpenAiServer server = new OpenAiServer(new OpenAiServer.Config(host, port, maxBody, Duration.ofSeconds(timeoutSeconds)), registry,
+                rag == null ? null : rag.endpoints()).start();
         err.printf("jllm serve: listening on http://%s:%d, loading %s ...%n", host, server.port(), modelOptions.model);
         CountDownLatch stopped = new CountDownLatch(1);
         Model model = modelOptions.load();
@@ -92,6 +99,7 @@ final class ServeCommand implements Callable<Integer> {
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             err.println("jllm serve: shutting down (up to " + graceSeconds + " s for requests in flight)");
             server.stop(Duration.ofSeconds(graceSeconds));
+            if (rag != null) rag.close();
             model.close();
             stopped.countDown();
         }));

@@ -17,6 +17,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -29,6 +30,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.stream.Stream;
 
 /**
@@ -245,6 +247,39 @@ public final class Ingester {
         progress.finish();
         return new IngestReport(run.added, run.updated, run.unchanged, deleted, run.chunks, run.failures,
                 (System.nanoTime() - started) / 1e9);
+    }
+
+    /** The source key of a document given in memory (through an API) rather than read from a file. */
+    public static String apiSource(String documentId) {
+        return "api:" + documentId;
+    }
+
+    /**
+     * Ingests documents given in memory, as an HTTP API receives them: each is the source {@link #apiSource} of its
+     * id, skipped when unchanged (its hash covers title, text and metadata), replaced when changed. Nothing else is
+     * deleted.
+     */
+    public IngestReport ingestDocuments(List<Document> documents) {
+        long started = System.nanoTime();
+        Run run = new Run();
+        progress.start(documents.size());
+        for (Document doc : documents) {
+            String source = apiSource(doc.id());
+            StringBuilder content = new StringBuilder(doc.title()).append('\u0000');
+            doc.sections().forEach(sec -> content.append(sec.text()).append('\u0000').append(new TreeMap<>(sec.metadata())).append('\u0000'));
+            content.append(new TreeMap<>(doc.metadata()));
+            String hash = hash(content.toString().getBytes(StandardCharsets.UTF_8));
+            try {
+                if (!run.skip(source, hash)) run.document(source, hash, doc);
+            } catch (DocumentException e) {
+                run.failures.add(e.getMessage());
+            }
+            run.step();
+        }
+        run.flush();
+        store.commit();
+        progress.finish();
+        return new IngestReport(run.added, run.updated, run.unchanged, 0, run.chunks, run.failures, (System.nanoTime() - started) / 1e9);
     }
 
     /** The supported files under {@code root}, in a stable order; hidden files and folders are left out. */

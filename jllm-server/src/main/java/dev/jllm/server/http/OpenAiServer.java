@@ -47,6 +47,11 @@ public final class OpenAiServer implements AutoCloseable {
     private volatile boolean stopping;
 
     public OpenAiServer(Config config, PrometheusMeterRegistry registry) {
+        this(config, registry, null);
+    }
+
+    /** A server that also answers the RAG endpoints ({@link RagEndpoints}; null for none). */
+    public OpenAiServer(Config config, PrometheusMeterRegistry registry, RagEndpoints rag) {
         this.config = config;
         this.registry = registry;
         CompletionEndpoint chat = new CompletionEndpoint(true, this::readyModel, config.maxBodyBytes(), config.requestTimeout());
@@ -64,6 +69,7 @@ public final class OpenAiServer implements AutoCloseable {
             c.routes.get("/v1/models", this::models);
             c.routes.get("/health", this::health);
             c.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(registry.scrape()));
+            if (rag != null) rag.register(c.routes);
             c.routes.exception(ApiError.class, (e, ctx) -> error(ctx, e));
             c.routes.exception(Exception.class, (e, ctx) -> {
                 LOG.log(Level.SEVERE, "unexpected error answering " + ctx.method() + " " + ctx.path(), e);
@@ -85,7 +91,7 @@ public final class OpenAiServer implements AutoCloseable {
     private static String routeTag(Context ctx) {
         return switch (ctx.path()) {
             case "/v1/chat/completions", "/v1/completions", "/v1/models", "/health", "/metrics" -> ctx.path();
-            default -> "other";
+            default -> RagEndpoints.PATHS.contains(ctx.path()) ? ctx.path() : ctx.path().startsWith("/v1/rag/documents/") ? "/v1/rag/documents/{id}" : "other";
         };
     }
 
