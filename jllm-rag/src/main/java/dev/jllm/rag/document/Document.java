@@ -24,8 +24,4 @@ public record Document(String id, String title, List<Section> sections, Map<Stri
             metadata = Map.copyOf(metadata);
         }
     }
-
-    public boolean isBlank() {
-        return sections.stream().allMatch(s -> s.text().isBlank());
-    }
 }

@@ -101,10 +101,6 @@ public final class OnnxBertEmbeddingModel implements EmbeddingModel, AutoCloseab
         }
     }
 
-    public Spec spec() {
-        return spec;
-    }
-
     @Override
     public String name() {
         return spec.name();

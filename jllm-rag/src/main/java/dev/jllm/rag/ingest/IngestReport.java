@@ -13,10 +13,6 @@ public record IngestReport(int added, int updated, int unchanged, int deleted, i
         failures = List.copyOf(failures);
     }
 
-    public int processed() {
-        return added + updated + unchanged + failures.size();
-    }
-
     public double documentsPerSecond() {
         return seconds > 0 ? (added + updated) / seconds : 0;
     }

@@ -11,8 +11,6 @@ import java.util.List;
  * order, lambda 0 maximises diversity.
  */
 public record MaximalMarginalRelevance(double lambda) {
-    public static final double DEFAULT_LAMBDA = 0.5;
-
     public MaximalMarginalRelevance {
         if (lambda < 0 || lambda > 1) throw new IllegalArgumentException("MMR lambda must be in 0..1, got " + lambda);
     }

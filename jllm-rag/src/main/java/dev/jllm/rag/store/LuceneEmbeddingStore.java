@@ -171,10 +171,6 @@ public final class LuceneEmbeddingStore implements EmbeddingStore {
         }
     }
 
-    public Path path() {
-        return path;
-    }
-
     @Override
     public StoreSettings settings() {
         return settings;

@@ -133,6 +133,24 @@ public abstract class EmbeddingStoreContract {
     }
 
     @Test
+    void filtersSelectWhatTheirDefinitionSelects() {
+        writeCorpus();
+        // every chunk's title holds the word "title": a lexical search for it returns the whole corpus
+        List<ScoredChunk> all = store.lexicalSearch("title", 100, null);
+        assertThat(all).hasSize(7);
+        List<Filter> filters = List.of(new Filter.Equals("type", "txt"), new Filter.Equals("page", "1"),
+                new Filter.In("type", Set.of("pdf", "html", "docx")), new Filter.Not(new Filter.Equals("lang", "en")),
+                new Filter.And(List.of(new Filter.Equals("type", "txt"), new Filter.Not(new Filter.Equals("lang", "fr")))),
+                new Filter.Or(List.of(new Filter.Equals("source", "c.md"), new Filter.Equals("document_id", "doc:d.html"))),
+                Filter.parse("type=txt|md, lang!=en"));
+        for (Filter f : filters) {
+            List<String> expected = all.stream().filter(h -> f.test(h.chunk())).map(h -> h.chunk().id()).toList();
+            assertThat(ids(store.lexicalSearch("title", 100, f))).as("%s", f).containsExactlyInAnyOrderElementsOf(expected);
+            assertThat(ids(store.vectorSearch(unit(1, 1, 1, 1), 100, f))).as("%s", f).containsExactlyInAnyOrderElementsOf(expected);
+        }
+    }
+
+    @Test
     void replacingASourceSwapsAllItsChunksAndItsHash() {
         writeCorpus();
         store.replaceSource("a.txt", "h-a2", List.of(chunk("a.txt", 0, "Geothermal heat from deep wells.", Map.of("type", "txt"), 1, 0, 0, 0)));

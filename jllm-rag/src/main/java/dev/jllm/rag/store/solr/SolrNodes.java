@@ -74,10 +74,6 @@ final class SolrNodes implements AutoCloseable {
         throw new IllegalStateException("no Solr node of " + urls + " answered (" + (last == null ? "interrupted" : last.getMessage()) + ")", last);
     }
 
-    List<String> urls() {
-        return urls;
-    }
-
     @Override
     public void close() {
         for (HttpJdkSolrClient c : clients) {
