@@ -59,9 +59,8 @@ final class AskCommand implements Callable<Integer> {
     @Option(names = "--llm-rerank", description = "Let the -m model rerank the retrieved passages (pointwise yes/no relevance)")
     boolean llmRerank;
 
-    @Option(names = "--embedding-url", paramLabel = "URL",
-            description = "Get embeddings from this OpenAI-compatible API (e.g. http://localhost:8000/v1; key from OPENAI_API_KEY) instead of a built-in model")
-    String embeddingUrl;
+    @Mixin
+    EmbeddingUrlOption embeddingUrl;
 
     @Mixin
     SearchOptions search;
@@ -80,7 +79,7 @@ final class AskCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         try (EmbeddingStore index = store.openForReading();
              Model chat = model == null ? null : Model.load(ModelReference.resolve(model))) {
-            EmbeddingModel embeddings = EmbeddingChoice.forIndex(index.settings(), embeddingUrl);
+            EmbeddingModel embeddings = EmbeddingChoice.forIndex(index.settings(), embeddingUrl.url);
             try {
                 ChatModel chatModel = chat == null ? null : new EngineChatModel(chat, contextSize, note -> err.println("jllm rag ask: " + note));
                 Reranker reranker = llmRerank ? new LlmReranker(chatModel) : search.reranker(embeddings);

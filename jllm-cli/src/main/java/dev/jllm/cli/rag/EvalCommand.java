@@ -54,9 +54,8 @@ final class EvalCommand implements Callable<Integer> {
             description = "Embedding model (default: the index's, else all-minilm-l6-v2; a bm25 run without --index embeds nothing)")
     String embedding;
 
-    @Option(names = "--embedding-url", paramLabel = "URL",
-            description = "Get embeddings from this OpenAI-compatible API (e.g. http://localhost:8000/v1; key from OPENAI_API_KEY) instead of a built-in model")
-    String embeddingUrl;
+    @Mixin
+    EmbeddingUrlOption embeddingUrl;
 
     @Mixin
     ChunkingOptions chunking = new ChunkingOptions("none");
@@ -83,7 +82,7 @@ final class EvalCommand implements Callable<Integer> {
         target.where = where != null ? where : new StoreOptions.Where();
         Path temporary = where == null ? Files.createTempDirectory("jllm-eval-index") : null;
         if (temporary != null) target.where.index = temporary;
-        EmbeddingModel model = EmbeddingChoice.load(embeddingName(target, temporary != null), embeddingUrl);
+        EmbeddingModel model = EmbeddingChoice.load(embeddingName(target, temporary != null), embeddingUrl.url);
         try (EmbeddingStore store = target.openForWriting(EmbeddingChoice.settings(model))) {
             err.println("indexing " + corpus + " (" + store.settings().describe() + ", chunker " + chunking.key() + ")");
             IngestReport ingest = new Ingester(store, model, chunking.create(model), chunking.key(), Long.MAX_VALUE,

@@ -37,9 +37,8 @@ final class IngestCommand implements Callable<Integer> {
             description = "all-minilm-l6-v2 (alias minilm), bge-small-en-v1.5-q (alias bge-small), or none for BM25 only (default: the index's model, for a new index all-minilm-l6-v2)")
     String embedding;
 
-    @Option(names = "--embedding-url", paramLabel = "URL",
-            description = "Get embeddings from this OpenAI-compatible API (e.g. http://localhost:8000/v1; key from OPENAI_API_KEY) instead of a built-in model")
-    String embeddingUrl;
+    @Mixin
+    EmbeddingUrlOption embeddingUrl;
 
     @Mixin
     ChunkingOptions chunking;
@@ -55,7 +54,7 @@ final class IngestCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         if (maxFileMb <= 0) throw new IllegalArgumentException("--max-file-mb must be positive, got " + maxFileMb);
-        EmbeddingModel model = EmbeddingChoice.load(embeddingName(), embeddingUrl);
+        EmbeddingModel model = EmbeddingChoice.load(embeddingName(), embeddingUrl.url);
         try (EmbeddingStore target = store.openForWriting(EmbeddingChoice.settings(model))) {
             Ingester ingester = new Ingester(target, model, chunking.create(model), chunking.key(), (long) (maxFileMb * 1e6),
                     new ProgressBar(err, System.console() != null, "docs"));

@@ -33,9 +33,8 @@ final class SearchCommand implements Callable<Integer> {
     @Option(names = "-k", paramLabel = "K", description = "How many chunks (default ${DEFAULT-VALUE})")
     int k = 5;
 
-    @Option(names = "--embedding-url", paramLabel = "URL",
-            description = "Get embeddings from this OpenAI-compatible API (e.g. http://localhost:8000/v1; key from OPENAI_API_KEY) instead of a built-in model")
-    String embeddingUrl;
+    @Mixin
+    EmbeddingUrlOption embeddingUrl;
 
     @Mixin
     SearchOptions search;
@@ -51,7 +50,7 @@ final class SearchCommand implements Callable<Integer> {
         if (k < 1) throw new IllegalArgumentException("-k must be at least 1, got " + k);
         PrintWriter out = spec.commandLine().getOut();
         try (EmbeddingStore index = store.openForReading()) {
-            EmbeddingModel model = EmbeddingChoice.forIndex(index.settings(), embeddingUrl);
+            EmbeddingModel model = EmbeddingChoice.forIndex(index.settings(), embeddingUrl.url);
             try {
                 List<ScoredChunk> hits = search.pipeline(index, model, search.reranker(model)).retrieve(query, k, search.filter());
                 if (json) out.println(JSON.writeValueAsString(json(query, search.describe(model), hits)));
