@@ -1,6 +1,10 @@
 package dev.jllm.engine.quant;
 
 import java.lang.foreign.MemorySegment;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.ShortVector;
+import jdk.incubator.vector.VectorOperators;
 
 /** ggml's BF16: little-endian bfloat16 (a float's upper 16 bits). Products run in {@link DequantizedProduct}. */
 public final class BF16 {
@@ -10,6 +14,11 @@ public final class BF16 {
     public static void dequantize(MemorySegment src, long offset, float[] dst, int dstOffset, int count) {
         short[] halves = RowScratch.halves(src, offset, count);
         for (int i = 0; i < count; i++) dst[dstOffset + i] = BFloat16.toFloat(halves[i]);
+    }
+
+    /** bfloat16 bits moved into the upper half of a float. */
+    static FloatVector widen(ShortVector values) {
+        return ((IntVector) values.convertShape(VectorOperators.S2I, Simd.I, 0)).lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats();
     }
 
     /** Rounds like ggml's {@code GGML_FP32_TO_BF16}, see {@link BFloat16#fromFloat}. */

@@ -14,7 +14,7 @@ public final class F16 {
     private F16() {}
 
     /** Halves that widen into one float vector. */
-    private static final VectorSpecies<Short> HALVES = Simd.ENABLED ? ShortVector.SPECIES_PREFERRED.withShape(VectorShape.forBitSize(Simd.LANES * 16)) : null;
+    static final VectorSpecies<Short> HALVES = Simd.ENABLED ? ShortVector.SPECIES_PREFERRED.withShape(VectorShape.forBitSize(Simd.LANES * 16)) : null;
 
     /**
      * Widens {@code count} halves from {@code offset} exactly, {@link #widen(ShortVector)} by {@link Simd#LANES}

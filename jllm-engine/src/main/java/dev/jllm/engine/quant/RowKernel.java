@@ -61,8 +61,8 @@ record RowKernel(GgmlType dotType, Dequantizer dequantizer, Dot dot, RowBatch ro
     static RowKernel of(GgmlType type) {
         return switch (type) {
             case F32 -> floats(GgmlType.F32, F32::dequantize, null);
-            case F16 -> floats(GgmlType.F16, F16::dequantize, null);
-            case BF16 -> floats(GgmlType.BF16, BF16::dequantize, null);
+            case F16 -> floats(GgmlType.F16, F16::dequantize, Simd.ENABLED ? HalfRows::f16 : null);
+            case BF16 -> floats(GgmlType.BF16, BF16::dequantize, Simd.ENABLED ? HalfRows::bf16 : null);
             case Q8_0 -> blocks32(GgmlType.Q8_0, Q8_0::dequantize, Q8_0::dot, Q8_0::decode);
             case Q4_0 -> floats(GgmlType.Q8_0, Q4_0::dequantize, Simd.ENABLED ? BlockFloats::rowsQ4_0 : null);
             case Q5_0 -> blocks32(GgmlType.Q8_0, Q5_0::dequantize, Q5_0::dot, Q5_0::decode);
