@@ -31,8 +31,8 @@ import picocli.CommandLine.Spec;
 @Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Measure prefill and decode speed (tokens/s, as llama-bench's pp and tg tests) and the memory "
                 + "read bandwidth with the same threads, and how close decode comes to it (roofline share).",
-                "Prefill runs a prompt of random tokens as one batch into an empty cache; decode then appends "
-                + "n-gen tokens one at a time after it. Lists run every combination."})
+                "Prefill runs a prompt of random tokens as one batch into an empty cache; decode appends n-gen "
+                + "tokens one at a time to an empty cache, as llama-bench's tg test. Lists run every combination."})
 final class BenchCommand implements Callable<Integer> {
     @Option(names = {"-m", "--model"}, required = true, paramLabel = "MODEL",
             description = "GGUF file, or a Hugging Face reference OWNER/REPO[:FILE|:QUANT]")

@@ -51,7 +51,7 @@ public final class ModelBench {
         log("measuring memory bandwidth: %s reading %d MiB", BenchTable.threads(threads), bandwidthBytes >> 20);
         double gbps = MemoryBandwidth.measure(bandwidthBytes, threads, BANDWIDTH_PASSES).gigabytesPerSecond();
         log("memory bandwidth: %.1f GB/s", gbps);
-        int context = max(prompts) + max(gens);
+        int context = Math.max(max(prompts), max(gens));
         Session session = new Session(model, context, kvType);
         List<BenchResult> results = new ArrayList<>();
         for (int p : prompts) {
@@ -74,18 +74,22 @@ public final class ModelBench {
         log("%s: warm-up", point);
         session.reset();
         session.append(prompt);
+        session.reset();
         for (int i = 0; i < Math.min(n, WARM_UP_DECODE); i++) session.append(generated[i]);
         double[] prefill = new double[repetitions];
         double[] decode = new double[repetitions];
         for (int r = 0; r < repetitions; r++) {
+            // as llama-bench's pp and tg tests: the prompt, then the generated tokens from an empty context
             session.reset();
             long t0 = System.nanoTime();
             session.append(prompt);
             long t1 = System.nanoTime();
-            for (int token : generated) session.append(token);
+            session.reset();
             long t2 = System.nanoTime();
+            for (int token : generated) session.append(token);
+            long t3 = System.nanoTime();
             prefill[r] = p / ((t1 - t0) / 1e9);
-            decode[r] = n / ((t2 - t1) / 1e9);
+            decode[r] = n / ((t3 - t2) / 1e9);
             log("%s: run %d/%d: prefill %.2f tok/s, decode %.2f tok/s", point, r + 1, repetitions, prefill[r], decode[r]);
         }
         return new double[][] {prefill, decode};

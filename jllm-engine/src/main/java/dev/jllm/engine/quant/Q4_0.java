@@ -3,11 +3,14 @@ package dev.jllm.engine.quant;
 import static dev.jllm.engine.quant.LittleEndian.u8;
 
 import java.lang.foreign.MemorySegment;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
 
 /**
  * ggml's Q4_0 ({@code block_q4_0}): blocks of 32 values stored as an fp16 scale {@code d} and 16 bytes of 4-bit
  * quants; byte j holds value j in its low nibble and value j + 16 in its high nibble; value = d * (q - 8).
- * Products run in {@link DequantizedProduct}.
+ * Products run in {@link DequantizedProduct}, except a lone vector's for one sequence ({@link #dot}, see
+ * {@link WeightMatrix#matVecUnbatched}).
  */
 public final class Q4_0 {
     public static final int BLOCK_SIZE = 32;
@@ -55,5 +58,27 @@ public final class Q4_0 {
                 LittleEndian.putU8(dst, o + 2 + j, q0 | (q1 << 4));
             }
         }
+    }
+
+    /** Σ w·x over {@code count} values of Q4_0 weights and Q8_0 activations, in {@link BlockLanes}' order. */
+    static float dot(MemorySegment w, long offset, Activations x, int xElement, int count) {
+        return Simd.ENABLED ? dotVector(w, offset, x, xElement, count) : dotScalar(w, offset, x, xElement, count);
+    }
+
+    /** {@link #dot} with the Vector API ({@link BlockLanesVector}): the same result, bit for bit. */
+    static float dotVector(MemorySegment w, long offset, Activations x, int xElement, int count) {
+        FloatVector acc = FloatVector.zero(BlockLanesVector.F8);
+        int xBlock = xElement / BLOCK_SIZE;
+        for (int b = 0; b < count / BLOCK_SIZE; b++) {
+            long o = offset + (long) b * BLOCK_BYTES;
+            IntVector q = BlockLanesVector.minus(BlockLanesVector.nibbles(w, o + 2), 8);
+            acc = BlockLanesVector.add(q, x.quantPairs, xElement + b * BLOCK_SIZE, LittleEndian.f16(w, o) * x.scales[xBlock + b], acc, false);
+        }
+        return GgmlFloat.hsum8(acc);
+    }
+
+    /** The reference for {@link #dot}: BlockLanes' order spelled out value by value. */
+    static float dotScalar(MemorySegment w, long offset, Activations x, int xElement, int count) {
+        return FORMAT.dotScalar(w, offset, x, xElement, count);
     }
 }

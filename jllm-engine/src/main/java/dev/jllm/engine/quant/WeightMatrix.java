@@ -35,6 +35,8 @@ public final class WeightMatrix {
     private final long rowBytes;
     private final MemorySegment data;
     private final RowKernel kernel;
+    /** The kernel of {@link #matVecUnbatched}. */
+    private final RowKernel loneKernel;
 
     private WeightMatrix(String name, GgmlType type, int rows, int cols, long rowBytes, MemorySegment data, RowKernel kernel) {
         this.name = name;
@@ -44,6 +46,7 @@ public final class WeightMatrix {
         this.rowBytes = rowBytes;
         this.data = data;
         this.kernel = kernel;
+        this.loneKernel = RowKernel.forLoneVectors(type);
     }
 
     /** The weight types a matrix can have. */
@@ -121,8 +124,21 @@ public final class WeightMatrix {
         kernel.dequantizer().dequantize(data, row * rowBytes, out, outOffset, cols);
     }
 
-    /** out[outOffset + r] = row r · x[xOffset ..] for every row. */
+    /** out[outOffset + r] = row r · x[xOffset ..] for every row, with the bits {@link #matMul} gives the vector. */
     public void matVec(float[] x, int xOffset, float[] out, int outOffset) {
+        matVec(kernel, x, xOffset, out, outOffset);
+    }
+
+    /**
+     * {@link #matVec} by the fastest kernel for one vector, for a sequence that decodes on its own: ggml's integer dot
+     * for Q4_0 (its float product, which batches need, is slower for one vector), so the bits may differ from {@link
+     * #matVec} and {@link #matMul}'s in the last places; the same kernel as {@link #matVec} for every other type.
+     */
+    public void matVecUnbatched(float[] x, int xOffset, float[] out, int outOffset) {
+        matVec(loneKernel, x, xOffset, out, outOffset);
+    }
+
+    private void matVec(RowKernel kernel, float[] x, int xOffset, float[] out, int outOffset) {
         Objects.checkFromIndexSize(xOffset, cols, x.length);
         Objects.checkFromIndexSize(outOffset, rows, out.length);
         if (kernel.isFloat()) {
