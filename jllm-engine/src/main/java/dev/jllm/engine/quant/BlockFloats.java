@@ -58,11 +58,11 @@ final class BlockFloats {
      * value formed as fma(q, d, -8d), which is (q - 8) * d exactly, so the bits equal dequantizing first. Two rows per
      * call keep the compiled loop within C2's inlining budget (four rows box the vectors and crawl).
      */
-    static void rowsQ4_0(MemorySegment w, long rowBytes, int first, int cols, float[] x, int xo, float[] out, int o) {
+    static void rowsQ4_0(MemorySegment w, long rowBytes, int a, int b, int cols, float[] x, int xo, float[] out, int o) {
         FloatVector a0 = FloatVector.zero(F), a1 = a0;
-        long r0 = first * rowBytes, r1 = r0 + rowBytes;
-        for (int b = 0; b < cols / 32; b++) {
-            long o0 = r0 + 18L * b, o1 = r1 + 18L * b;
+        long r0 = a * rowBytes, r1 = b * rowBytes;
+        for (int k = 0; k < cols / 32; k++) {
+            long o0 = r0 + 18L * k, o1 = r1 + 18L * k;
             float s0 = LittleEndian.f16(w, o0), s1 = LittleEndian.f16(w, o1);
             FloatVector d0 = FloatVector.broadcast(F, s0), d1 = FloatVector.broadcast(F, s1);
             FloatVector m0 = FloatVector.broadcast(F, -8 * s0), m1 = FloatVector.broadcast(F, -8 * s1);
@@ -70,7 +70,7 @@ final class BlockFloats {
             IntVector w1 = IntVector.fromMemorySegment(I4, w, o1 + 2, ByteOrder.LITTLE_ENDIAN);
             ByteVector low0 = w0.and(0x0F0F0F0F).reinterpretAsBytes(), high0 = w0.lanewise(VectorOperators.LSHR, 4).and(0x0F0F0F0F).reinterpretAsBytes();
             ByteVector low1 = w1.and(0x0F0F0F0F).reinterpretAsBytes(), high1 = w1.lanewise(VectorOperators.LSHR, 4).and(0x0F0F0F0F).reinterpretAsBytes();
-            int y = xo + 32 * b;
+            int y = xo + 32 * k;
             for (int p = 0; p < PARTS; p++) {
                 FloatVector x0 = FloatVector.fromArray(F, x, y + p * Simd.LANES);
                 a0 = floats(low0, p).fma(d0, m0).fma(x0, a0);
@@ -82,8 +82,8 @@ final class BlockFloats {
                 a1 = floats(high1, p).fma(d1, m1).fma(x1, a1);
             }
         }
-        out[o] = DequantizedProduct.sumLanes(a0);
-        out[o + 1] = DequantizedProduct.sumLanes(a1);
+        out[o + a] = DequantizedProduct.sumLanes(a0);
+        out[o + b] = DequantizedProduct.sumLanes(a1);
     }
 
     /** Part {@code p} of 16 signed bytes, as floats. */

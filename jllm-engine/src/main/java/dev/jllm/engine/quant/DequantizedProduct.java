@@ -25,8 +25,6 @@ final class DequantizedProduct {
     static final int LANES = Simd.LANES;
     /** Weight rows per register tile. */
     static final int ROWS = 4;
-    /** Rows per {@link FusedRows} call. */
-    static final int FUSED_ROWS = 2;
     /** Activation vectors per register tile. */
     private static final int VECTORS = 3;
     /** Values per chunk of a row: a multiple of every block size (256 for the K-quants). */
@@ -41,13 +39,13 @@ final class DequantizedProduct {
     }
 
     /**
-     * A kernel that computes {@link #FUSED_ROWS} consecutive rows' products with one vector straight from the stored
-     * bytes, in this class's order (so with the same bits as dequantizing first).
+     * A kernel that computes two rows' products with one vector straight from the stored bytes, in this class's order
+     * (so with the same bits as dequantizing first).
      */
     @FunctionalInterface
     interface FusedRows {
-        /** out[o + i] = row (first + i) · x[xo ..] for i < FUSED_ROWS. */
-        void multiply(MemorySegment w, long rowBytes, int first, int cols, float[] x, int xo, float[] out, int o);
+        /** out[o + a] = row a · x[xo ..] and out[o + b] = row b · x[xo ..]. */
+        void multiply(MemorySegment w, long rowBytes, int a, int b, int cols, float[] x, int xo, float[] out, int o);
     }
 
     private static final class Scratch {
@@ -75,7 +73,10 @@ final class DequantizedProduct {
             int start, int end, float[] x, int xo, float[] out, int o) {
         Scratch s = SCRATCH.get();
         if (fused != null) {
-            for (; start + FUSED_ROWS <= end; start += FUSED_ROWS) fused.multiply(w, rowBytes, start, cols, x, xo, out, o + start);
+            // the pairs take one row from each half of the range: two streams from memory, which arrive twice as fast as one
+            int pairs = (end - start) / 2;
+            for (int i = 0; i < pairs; i++) fused.multiply(w, rowBytes, start + i, start + pairs + i, cols, x, xo, out, o);
+            start += 2 * pairs;
         }
         float[] buf = s.rows(ROWS * CHUNK);
         for (int r0 = start; r0 < end; r0 += ROWS) {

@@ -17,18 +17,18 @@ final class HalfRows {
 
     private static final VectorSpecies<Short> HALVES = F16.HALVES;
 
-    static void f16(MemorySegment w, long rowBytes, int first, int cols, float[] x, int xo, float[] out, int o) {
-        rows(false, w, rowBytes, first, cols, x, xo, out, o);
+    static void f16(MemorySegment w, long rowBytes, int a, int b, int cols, float[] x, int xo, float[] out, int o) {
+        rows(false, w, rowBytes, a, b, cols, x, xo, out, o);
     }
 
-    static void bf16(MemorySegment w, long rowBytes, int first, int cols, float[] x, int xo, float[] out, int o) {
-        rows(true, w, rowBytes, first, cols, x, xo, out, o);
+    static void bf16(MemorySegment w, long rowBytes, int a, int b, int cols, float[] x, int xo, float[] out, int o) {
+        rows(true, w, rowBytes, a, b, cols, x, xo, out, o);
     }
 
     /** The loop for both types ({@code brain}: bfloat16); C2 unswitches the loop on the flag. */
-    private static void rows(boolean brain, MemorySegment w, long rowBytes, int first, int cols, float[] x, int xo, float[] out, int o) {
+    private static void rows(boolean brain, MemorySegment w, long rowBytes, int a, int b, int cols, float[] x, int xo, float[] out, int o) {
         FloatVector a0 = FloatVector.zero(Simd.F), a1 = a0;
-        long r0 = first * rowBytes, r1 = r0 + rowBytes;
+        long r0 = a * rowBytes, r1 = b * rowBytes;
         int full = cols & -Simd.LANES;
         for (int k = 0; k < full; k += Simd.LANES) {
             FloatVector xv = FloatVector.fromArray(Simd.F, x, xo + k);
@@ -41,8 +41,8 @@ final class HalfRows {
             a0 = widen(brain, ShortVector.fromMemorySegment(HALVES, w, r0 + 2L * full, ByteOrder.LITTLE_ENDIAN, m)).fma(xv, a0);
             a1 = widen(brain, ShortVector.fromMemorySegment(HALVES, w, r1 + 2L * full, ByteOrder.LITTLE_ENDIAN, m)).fma(xv, a1);
         }
-        out[o] = DequantizedProduct.sumLanes(a0);
-        out[o + 1] = DequantizedProduct.sumLanes(a1);
+        out[o + a] = DequantizedProduct.sumLanes(a0);
+        out[o + b] = DequantizedProduct.sumLanes(a1);
     }
 
     private static FloatVector widen(boolean brain, ShortVector values) {
