@@ -46,6 +46,10 @@ final class BenchCommand implements Callable<Integer> {
             description = "Tokens of the decode test (default ${DEFAULT-VALUE})")
     List<Integer> gens;
 
+    @Option(names = {"-d", "--n-depth"}, paramLabel = "N",
+            description = "Tokens already in the cache when each test starts, as llama-bench's -d (default ${DEFAULT-VALUE})")
+    int depth = 0;
+
     @Option(names = {"-t", "--threads"}, split = ",", paramLabel = "N",
             description = "Thread counts (default: all cores, or -Djllm.threads)")
     List<Integer> threads;
@@ -83,16 +87,16 @@ final class BenchCommand implements Callable<Integer> {
         Path path = ModelReference.resolve(model);
         List<BenchResult> results = new ArrayList<>();
         try (Model m = Model.load(path)) {
-            int needed = max(prompts) + max(gens);
+            int needed = depth + Math.max(max(prompts), max(gens));
             if (needed > m.config().contextLength()) {
-                throw new IllegalArgumentException("the longest prompt and generation, " + max(prompts) + " + " + max(gens)
+                throw new IllegalArgumentException("the depth and the longest test, " + depth + " + " + Math.max(max(prompts), max(gens))
                         + " tokens, exceed the model's context length " + m.config().contextLength());
             }
             int here = Parallel.threads();
             ModelBench bench = new ModelBench(m, path.getFileName().toString(), kvType, repetitions,
                     (long) bandwidthMib << 20, err);
             for (int t : threads != null ? threads : List.of(here)) {
-                results.addAll(t == here ? bench.run(prompts, gens) : ChildBench.run(childArguments(path, t), err));
+                results.addAll(t == here ? bench.run(prompts, gens, depth) : ChildBench.run(childArguments(path, t), err));
             }
         }
         PrintWriter out = spec.commandLine().getOut();
@@ -114,6 +118,7 @@ final class BenchCommand implements Callable<Integer> {
         checkList("-p/--n-prompt", prompts);
         checkList("-n/--n-gen", gens);
         if (threads != null) checkList("-t/--threads", threads);
+        if (depth < 0) throw new IllegalArgumentException("-d/--n-depth must not be negative, got " + depth);
         if (repetitions < 1) throw new IllegalArgumentException("--repetitions must be at least 1, got " + repetitions);
         if (bandwidthMib < 1) throw new IllegalArgumentException("--bandwidth-mib must be at least 1, got " + bandwidthMib);
         if (chart != null) {
@@ -135,7 +140,7 @@ final class BenchCommand implements Callable<Integer> {
 
     /** The arguments that make a child JVM run this benchmark's points for {@code t} threads. */
     private List<String> childArguments(Path path, int t) {
-        return List.of("-m", path.toAbsolutePath().toString(), "-t", Integer.toString(t), "-p", join(prompts), "-n", join(gens),
+        return List.of("-m", path.toAbsolutePath().toString(), "-t", Integer.toString(t), "-p", join(prompts), "-n", join(gens), "-d", Integer.toString(depth),
                 "-r", Integer.toString(repetitions), "--kv-type", kvType.ggmlName, "--bandwidth-mib", Integer.toString(bandwidthMib));
     }
 

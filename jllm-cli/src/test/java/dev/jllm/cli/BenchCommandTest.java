@@ -59,7 +59,7 @@ class BenchCommandTest {
         assertThat(run.out()).as("one JSON line").endsWith("}\n").hasLineCount(1);
         JsonNode r = Stories260K.parse(run.out());
         assertThat(r.properties()).extracting(Map.Entry::getKey).contains("prefill_tps", "decode_tps", "bandwidth_gbps",
-                "roofline_share", "model", "type", "threads", "n_prompt", "n_gen", "bytes_per_token", "simd");
+                "roofline_share", "model", "type", "threads", "n_prompt", "n_gen", "n_depth", "bytes_per_token", "simd");
         assertThat(r.get("model").asText()).isEqualTo("stories260K.gguf");
         assertThat(r.get("type").asText()).isEqualTo("F32");
         assertThat(r.get("threads").asInt()).isEqualTo(Parallel.threads());
@@ -83,6 +83,15 @@ class BenchCommandTest {
         // progress goes to stderr, line by line
         assertThat(run.err()).contains("bench: memory bandwidth: ", "bench: " + Parallel.threads() + " thread",
                 "pp16 tg8: run 2/2: prefill ").doesNotContain("\tat ");
+    }
+
+    @Test
+    void aDepthStartsEveryTestAfterThatManyTokens() {
+        CommandRun run = bench("-p", "8", "-n", "4", "-d", "32", "--json");
+        JsonNode r = Stories260K.parse(run.out());
+        assertThat(r.get("n_depth").asInt()).isEqualTo(32);
+        assertThat(r.get("decode_tps").asDouble()).isPositive();
+        assertThat(run.err()).contains("pp8 tg4 @ d32: run 2/2");
     }
 
     @Test
@@ -116,10 +125,10 @@ class BenchCommandTest {
         assertThat(page.getDocumentElement().getTagName()).isEqualTo("html");
         assertThat(page.getElementsByTagName("script").getLength()).isZero();
         assertThat(page.getElementsByTagName("svg").getLength()).isEqualTo(2);
-        // prefill: a line per thread count over 2 prompt lengths; decode: a line per prompt length and the roofline,
-        // over 2 thread counts
-        assertThat(page.getElementsByTagName("polyline").getLength()).isEqualTo(2 + 3);
-        assertThat(page.getElementsByTagName("circle").getLength()).isEqualTo(2 * 2 + 3 * 2);
+        // prefill: a line per thread count over 2 prompt lengths; decode (which does not depend on the prompt): one
+        // line and the roofline, over 2 thread counts
+        assertThat(page.getElementsByTagName("polyline").getLength()).isEqualTo(2 + 2);
+        assertThat(page.getElementsByTagName("circle").getLength()).isEqualTo(2 * 2 + 2 * 2);
         assertThat(page.getElementsByTagName("tr").getLength()).isEqualTo(1 + 4);
         assertThat(page.getElementsByTagName("title").item(0).getTextContent()).isEqualTo("jllm bench: stories260K.gguf (F32)");
     }
@@ -141,8 +150,9 @@ class BenchCommandTest {
         assertError("bench -m " + model + " --bandwidth-mib 0", "--bandwidth-mib must be at least 1, got 0");
         assertError("bench -m " + model + " --chart out.png", "--chart writes an HTML page: give a file name ending in .html, got out.png");
         assertError("bench -m " + model + " --chart /no/such/dir/b.html", "--chart /no/such/dir/b.html: no such directory /no/such/dir");
-        assertError("bench -m " + model + " -p 2000 -n 8,100", "the longest prompt and generation, 2000 + 100 tokens, exceed the"
+        assertError("bench -m " + model + " -p 2000 -n 8,100 -d 100", "the depth and the longest test, 100 + 2000 tokens, exceed the"
                 + " model's context length 2048");
+        assertError("bench -m " + model + " -d -1", "-d/--n-depth must not be negative, got -1");
         assertError("bench -m /no/such/model.gguf", "no such file: /no/such/model.gguf");
         CommandRun notANumber = CommandRun.of("bench", "-m", model, "-p", "16,x");
         assertThat(notANumber.exitCode()).isEqualTo(2);

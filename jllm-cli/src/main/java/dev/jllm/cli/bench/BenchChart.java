@@ -56,7 +56,7 @@ public final class BenchChart {
         List<Integer> threads = distinct(results, BenchResult::threads);
         h.append(chart("Prefill (tokens/s) by prompt length", "prompt tokens", prompts,
                 seriesBy(results, prompts, BenchResult::nPrompt, r -> BenchTable.threads(r.threads()) + ", tg" + r.nGen(), BenchResult::prefillTps)));
-        List<Series> decode = seriesBy(results, threads, BenchResult::threads, r -> "after pp" + r.nPrompt() + ", tg" + r.nGen(),
+        List<Series> decode = seriesBy(results, threads, BenchResult::threads, r -> "tg" + r.nGen() + (r.nDepth() > 0 ? " @ d" + r.nDepth() : ""),
                 BenchResult::decodeTps);
         decode.addAll(seriesBy(results, threads, BenchResult::threads, r -> "memory roofline", BenchResult::rooflineTps).stream()
                 .map(s -> new Series(s.name(), s.values(), true)).toList());
@@ -134,11 +134,11 @@ public final class BenchChart {
     }
 
     private static String table(List<BenchResult> results) {
-        StringBuilder t = new StringBuilder("<table>\n<tr><th>threads</th><th>n_prompt</th><th>n_gen</th><th>prefill t/s</th>"
+        StringBuilder t = new StringBuilder("<table>\n<tr><th>threads</th><th>n_prompt</th><th>n_gen</th><th>n_depth</th><th>prefill t/s</th>"
                 + "<th>decode t/s</th><th>bandwidth GB/s</th><th>MB/token</th><th>roofline share</th></tr>\n");
         for (BenchResult r : results) {
-            t.append(String.format(Locale.ROOT, "<tr><td>%d</td><td>%d</td><td>%d</td><td>%.2f</td><td>%.2f</td><td>%.1f</td><td>%.1f</td><td>%.3f</td></tr>%n",
-                    r.threads(), r.nPrompt(), r.nGen(), r.prefillTps(), r.decodeTps(), r.bandwidthGbps(), r.bytesPerToken() / 1e6,
+            t.append(String.format(Locale.ROOT, "<tr><td>%d</td><td>%d</td><td>%d</td><td>%d</td><td>%.2f</td><td>%.2f</td><td>%.1f</td><td>%.1f</td><td>%.3f</td></tr>%n",
+                    r.threads(), r.nPrompt(), r.nGen(), r.nDepth(), r.prefillTps(), r.decodeTps(), r.bandwidthGbps(), r.bytesPerToken() / 1e6,
                     r.rooflineShare()));
         }
         t.append("</table>\n");

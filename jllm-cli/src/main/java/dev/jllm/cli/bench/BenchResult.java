@@ -13,9 +13,10 @@ import java.util.List;
  *
  * @param model the model file's name
  * @param type the weight type holding most of the bytes a decode step reads
+ * @param nDepth tokens in the cache when each test started
  * @param bytesPerToken weight bytes one decode step reads ({@link DecodeTraffic})
  */
-public record BenchResult(String model, String type, int threads, int nPrompt, int nGen, int repetitions, String kvType,
+public record BenchResult(String model, String type, int threads, int nPrompt, int nGen, int nDepth, int repetitions, String kvType,
         double prefillTps, double decodeTps, double bandwidthGbps, long bytesPerToken, VectorSupport simd) {
 
     /**
@@ -39,6 +40,7 @@ public record BenchResult(String model, String type, int threads, int nPrompt, i
         o.put("threads", threads);
         o.put("n_prompt", nPrompt);
         o.put("n_gen", nGen);
+        o.put("n_depth", nDepth);
         o.put("repetitions", repetitions);
         o.put("kv_type", kvType);
         o.put("prefill_tps", prefillTps);
@@ -62,7 +64,7 @@ public record BenchResult(String model, String type, int threads, int nPrompt, i
         VectorSupport simd = new VectorSupport(require(s, "species_bits").asInt(), require(s, "vector_kernels").asBoolean(),
                 require(s, "compiled_to_simd").asBoolean(), problems);
         return new BenchResult(require(o, "model").asText(), require(o, "type").asText(), require(o, "threads").asInt(),
-                require(o, "n_prompt").asInt(), require(o, "n_gen").asInt(), require(o, "repetitions").asInt(),
+                require(o, "n_prompt").asInt(), require(o, "n_gen").asInt(), require(o, "n_depth").asInt(), require(o, "repetitions").asInt(),
                 require(o, "kv_type").asText(), require(o, "prefill_tps").asDouble(), require(o, "decode_tps").asDouble(),
                 require(o, "bandwidth_gbps").asDouble(), require(o, "bytes_per_token").asLong(), simd);
     }

@@ -8,7 +8,7 @@ import java.util.Locale;
 
 /** The human form of a benchmark's results: a Markdown table (as llama-bench prints) and a line about SIMD. */
 public final class BenchTable {
-    private static final String[] HEADER = {"model", "type", "threads", "n_prompt", "n_gen", "prefill t/s", "decode t/s",
+    private static final String[] HEADER = {"model", "type", "threads", "n_prompt", "n_gen", "n_depth", "prefill t/s", "decode t/s",
             "bandwidth GB/s", "MB/token", "roofline"};
 
     private BenchTable() {}
@@ -18,7 +18,7 @@ public final class BenchTable {
         rows.add(HEADER);
         for (BenchResult r : results) {
             rows.add(new String[] {r.model(), r.type(), Integer.toString(r.threads()), Integer.toString(r.nPrompt()),
-                    Integer.toString(r.nGen()), f("%.2f", r.prefillTps()), f("%.2f", r.decodeTps()), f("%.1f", r.bandwidthGbps()),
+                    Integer.toString(r.nGen()), Integer.toString(r.nDepth()), f("%.2f", r.prefillTps()), f("%.2f", r.decodeTps()), f("%.1f", r.bandwidthGbps()),
                     f("%.1f", r.bytesPerToken() / 1e6), f("%.0f%%", 100 * r.rooflineShare())});
         }
         int[] widths = new int[HEADER.length];

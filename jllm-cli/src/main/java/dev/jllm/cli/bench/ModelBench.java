@@ -44,20 +44,23 @@ public final class ModelBench {
         this.progress = progress;
     }
 
-    /** Every combination of prompt and generation length, in that order, on this process's thread count. */
-    public List<BenchResult> run(List<Integer> prompts, List<Integer> gens) {
+    /**
+     * Every combination of prompt and generation length, in that order, on this process's thread count, each test
+     * starting with {@code depth} tokens in the cache.
+     */
+    public List<BenchResult> run(List<Integer> prompts, List<Integer> gens, int depth) {
         int threads = Parallel.threads();
         DecodeTraffic traffic = DecodeTraffic.of(model.weights());
         log("measuring memory bandwidth: %s reading %d MiB", BenchTable.threads(threads), bandwidthBytes >> 20);
         double gbps = MemoryBandwidth.measure(bandwidthBytes, threads, BANDWIDTH_PASSES).gigabytesPerSecond();
         log("memory bandwidth: %.1f GB/s", gbps);
-        int context = Math.max(max(prompts), max(gens));
+        int context = depth + Math.max(max(prompts), max(gens));
         Session session = new Session(model, context, kvType);
         List<BenchResult> results = new ArrayList<>();
         for (int p : prompts) {
             for (int n : gens) {
-                double[][] speeds = measure(session, threads, p, n);
-                results.add(new BenchResult(modelName, traffic.type().name(), threads, p, n, repetitions, kvType.ggmlName,
+                double[][] speeds = measure(session, threads, p, n, depth);
+                results.add(new BenchResult(modelName, traffic.type().name(), threads, p, n, depth, repetitions, kvType.ggmlName,
                         median(speeds[0]), median(speeds[1]), gbps, traffic.bytesPerToken(), VectorSupport.current()));
             }
         }
@@ -65,26 +68,27 @@ public final class ModelBench {
     }
 
     /** Prefill and decode tokens/s of each repetition. */
-    private double[][] measure(Session session, int threads, int p, int n) {
+    private double[][] measure(Session session, int threads, int p, int n, int depth) {
         SplittableRandom random = new SplittableRandom(42);
         int vocab = model.config().vocabSize();
         int[] prompt = random.ints(p, 0, vocab).toArray();
         int[] generated = random.ints(n, 0, vocab).toArray();
-        String point = BenchTable.threads(threads) + ", pp" + p + " tg" + n;
+        int[] context = random.ints(depth, 0, vocab).toArray();
+        String point = BenchTable.threads(threads) + ", pp" + p + " tg" + n + (depth > 0 ? " @ d" + depth : "");
         log("%s: warm-up", point);
-        session.reset();
+        startAtDepth(session, context);
         session.append(prompt);
-        session.reset();
+        startAtDepth(session, context);
         for (int i = 0; i < Math.min(n, WARM_UP_DECODE); i++) session.append(generated[i]);
         double[] prefill = new double[repetitions];
         double[] decode = new double[repetitions];
         for (int r = 0; r < repetitions; r++) {
-            // as llama-bench's pp and tg tests: the prompt, then the generated tokens from an empty context
-            session.reset();
+            // as llama-bench's pp and tg tests: the prompt, then the generated tokens, each after the depth's context
+            startAtDepth(session, context);
             long t0 = System.nanoTime();
             session.append(prompt);
             long t1 = System.nanoTime();
-            session.reset();
+            startAtDepth(session, context);
             long t2 = System.nanoTime();
             for (int token : generated) session.append(token);
             long t3 = System.nanoTime();
@@ -93,6 +97,15 @@ public final class ModelBench {
             log("%s: run %d/%d: prefill %.2f tok/s, decode %.2f tok/s", point, r + 1, repetitions, prefill[r], decode[r]);
         }
         return new double[][] {prefill, decode};
+    }
+
+    /**
+     * Leaves exactly the depth's tokens in the cache (untimed): the first call computes them, later ones keep them
+     * and recompute only the last (as {@link Session#feed} does).
+     */
+    private static void startAtDepth(Session session, int[] context) {
+        if (context.length == 0) session.reset();
+        else session.feed(context);
     }
 
     private void log(String format, Object... args) {
