@@ -82,6 +82,26 @@ final class BlockLanesVector {
         return toFloats(laneSums(evens(packed), odds(packed), xPairs, xi, wide)).fma(FloatVector.broadcast(F8, scale), acc);
     }
 
+    /** The packed quants of the block at byte {@code o} of {@code w} (a 32-value block type with no mins). */
+    @FunctionalInterface
+    interface PackedQuants {
+        IntVector of(MemorySegment w, long o);
+    }
+
+    /**
+     * BlockLanes' dot product of {@code count} values of a row whose blocks ({@code blockBytes} each) start with an fp16
+     * scale, with the Q8_0 activations from element {@code xElement}: the vector kernel of Q4_0, Q5_0 and Q8_0.
+     */
+    static float dot(MemorySegment w, long offset, int blockBytes, PackedQuants quants, boolean wide, Activations x, int xElement, int count) {
+        FloatVector acc = FloatVector.zero(F8);
+        int xBlock = xElement / BlockLanes.BLOCK_SIZE;
+        for (int b = 0; b < count / BlockLanes.BLOCK_SIZE; b++) {
+            long o = offset + (long) b * blockBytes;
+            acc = add(quants.of(w, o), x.quantPairs, xElement + b * BlockLanes.BLOCK_SIZE, LittleEndian.f16(w, o) * x.scales[xBlock + b], acc, wide);
+        }
+        return GgmlFloat.hsum8(acc);
+    }
+
     /** Stores a packed block's evens then odds (the order of {@link Activations#quantPairs}). */
     static void store(IntVector packed, short[] dst, int o) {
         evens(packed).intoArray(dst, o);

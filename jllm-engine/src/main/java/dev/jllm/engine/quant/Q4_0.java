@@ -3,8 +3,6 @@ package dev.jllm.engine.quant;
 import static dev.jllm.engine.quant.LittleEndian.u8;
 
 import java.lang.foreign.MemorySegment;
-import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.IntVector;
 
 /**
  * ggml's Q4_0 ({@code block_q4_0}): blocks of 32 values stored as an fp16 scale {@code d} and 16 bytes of 4-bit
@@ -67,14 +65,7 @@ public final class Q4_0 {
 
     /** {@link #dot} with the Vector API ({@link BlockLanesVector}): the same result, bit for bit. */
     static float dotVector(MemorySegment w, long offset, Activations x, int xElement, int count) {
-        FloatVector acc = FloatVector.zero(BlockLanesVector.F8);
-        int xBlock = xElement / BLOCK_SIZE;
-        for (int b = 0; b < count / BLOCK_SIZE; b++) {
-            long o = offset + (long) b * BLOCK_BYTES;
-            IntVector q = BlockLanesVector.minus(BlockLanesVector.nibbles(w, o + 2), 8);
-            acc = BlockLanesVector.add(q, x.quantPairs, xElement + b * BLOCK_SIZE, LittleEndian.f16(w, o) * x.scales[xBlock + b], acc, false);
-        }
-        return GgmlFloat.hsum8(acc);
+        return BlockLanesVector.dot(w, offset, BLOCK_BYTES, (m, o) -> BlockLanesVector.minus(BlockLanesVector.nibbles(m, o + 2), 8), false, x, xElement, count);
     }
 
     /** The reference for {@link #dot}: BlockLanes' order spelled out value by value. */

@@ -5,7 +5,6 @@ import static dev.jllm.engine.quant.LittleEndian.i32;
 import static dev.jllm.engine.quant.LittleEndian.u8;
 
 import java.lang.foreign.MemorySegment;
-import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 
 /**
@@ -65,14 +64,8 @@ public final class Q5_0 {
 
     /** {@link #dot} with the Vector API ({@link BlockLanesVector}): the same result, bit for bit. */
     static float dotVector(MemorySegment w, long offset, Activations x, int xElement, int count) {
-        FloatVector acc = FloatVector.zero(BlockLanesVector.F8);
-        int xBlock = xElement / BLOCK_SIZE;
-        for (int b = 0; b < count / BLOCK_SIZE; b++) {
-            long o = offset + (long) b * BLOCK_BYTES;
-            IntVector q = BlockLanesVector.minus(BlockLanesVector.nibblesWithFifthBits(w, o + 6, i32(w, o + 2)), 16);
-            acc = BlockLanesVector.add(q, x.quantPairs, xElement + b * BLOCK_SIZE, f16(w, o) * x.scales[xBlock + b], acc, false);
-        }
-        return GgmlFloat.hsum8(acc);
+        return BlockLanesVector.dot(w, offset, BLOCK_BYTES, (m, o) -> BlockLanesVector.minus(BlockLanesVector.nibblesWithFifthBits(m, o + 6, i32(m, o + 2)), 16),
+                false, x, xElement, count);
     }
 
     /** Decodes a row for {@link BlockLanesVector#multiply2}. */

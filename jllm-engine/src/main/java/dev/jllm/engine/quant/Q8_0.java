@@ -4,8 +4,6 @@ import static dev.jllm.engine.quant.LittleEndian.f16;
 import static dev.jllm.engine.quant.LittleEndian.i8;
 
 import java.lang.foreign.MemorySegment;
-import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.IntVector;
 
 /**
  * ggml's Q8_0 ({@code block_q8_0}): blocks of 32 values stored as an fp16 scale {@code d} and 32 int8 quants;
@@ -72,14 +70,7 @@ public final class Q8_0 {
 
     /** {@link #dot} with the Vector API ({@link BlockLanesVector}): the same result, bit for bit. */
     static float dotVector(MemorySegment w, long offset, Activations x, int xElement, int count) {
-        FloatVector acc = FloatVector.zero(BlockLanesVector.F8);
-        int xBlock = xElement / BLOCK_SIZE;
-        for (int b = 0; b < count / BLOCK_SIZE; b++) {
-            long o = offset + (long) b * BLOCK_BYTES;
-            IntVector q = BlockLanesVector.bytes(w, o + 2);
-            acc = BlockLanesVector.add(q, x.quantPairs, xElement + b * BLOCK_SIZE, f16(w, o) * x.scales[xBlock + b], acc, true);
-        }
-        return GgmlFloat.hsum8(acc);
+        return BlockLanesVector.dot(w, offset, BLOCK_BYTES, (m, o) -> BlockLanesVector.bytes(m, o + 2), true, x, xElement, count);
     }
 
     /** Decodes a row for {@link BlockLanesVector#multiply2}. */
