@@ -42,6 +42,10 @@ final class Attention {
     private final int qDim;
     private final int group;
     private final float scale;
+    /** Each thread's scratch space, kept from step to step so that the token loop allocates nothing sizeable. */
+    private final ThreadLocal<Scratch> scratch = ThreadLocal.withInitial(Scratch::new);
+    /** The segments' states of {@link #runSegmentsInParallel}. */
+    private final States partial = new States();
 
     Attention(ModelConfig c) {
         this.kvHeads = c.kvHeads();
@@ -89,7 +93,7 @@ final class Attention {
     /** One job per query block and KV head, which runs the segments one after the other. */
     private void runSegmentsInOrder(QueryBlocks qb) {
         Parallel.forRange(qb.count() * kvHeads, 1, (start, end) -> {
-            Scratch s = new Scratch();
+            Scratch s = scratch.get();
             for (int job = start; job < end; job++) {
                 int b = job / kvHeads, kvHead = job % kvHeads;
                 int states = (qb.starts()[b + 1] - qb.starts()[b]) * group;
@@ -118,10 +122,9 @@ final class Attention {
             firstState[job + 1] = firstState[job] + segments * (qb.starts()[b + 1] - qb.starts()[b]) * group;
         }
         int units = firstUnit[qb.count() * kvHeads];
-        States partial = new States();
         partial.reset(firstState[qb.count() * kvHeads], headDim);
         Parallel.forRange(units, 1, (start, end) -> {
-            Scratch s = new Scratch();
+            Scratch s = scratch.get();
             int job = 0;
             for (int unit = start; unit < end; unit++) {
                 while (firstUnit[job + 1] <= unit) job++;
@@ -131,7 +134,7 @@ final class Attention {
             }
         });
         Parallel.forRange(qb.count() * kvHeads, 1, (start, end) -> {
-            States total = new States();
+            States total = scratch.get().total;
             for (int job = start; job < end; job++) {
                 int b = job / kvHeads, states = (qb.starts()[b + 1] - qb.starts()[b]) * group;
                 total.reset(states, headDim);
