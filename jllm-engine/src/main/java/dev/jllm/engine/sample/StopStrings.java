@@ -5,7 +5,8 @@ import java.util.Objects;
 
 /**
  * Watches streamed text for stop strings, the way llama-server and vLLM do: text is released as soon as it cannot
- * be the start of a stop string, and generation ends at the first stop string, which is not part of the output.
+ * be the start of a stop string, and generation ends at the first stop string to complete, which is not part of the
+ * output.
  *
  * <p>Feed each decoded piece to {@link #accept}; it returns the text that is safe to show now. A suffix that could
  * still grow into a stop string is held back until the next piece decides it. When generation ends without a stop
@@ -40,12 +41,16 @@ public final class StopStrings {
         }
         pending.append(piece);
         // Everything before the held suffix was already checked, so a stop string can only start inside pending.
+        // The stop string that completes first wins (at the same end, the one that starts earlier), as if the text
+        // came character by character: so the result never depends on how the text was cut into pieces.
         int at = -1;
         String found = null;
         for (String stop : stops) {
             int i = pending.indexOf(stop);
-            if (i >= 0 && (at < 0 || i < at || (i == at && stop.length() < found.length()))) {
-                at = i; // the earliest start wins; at the same start the shortest, which completes first
+            if (i < 0) continue;
+            int end = i + stop.length(), foundEnd = at + (found == null ? 0 : found.length());
+            if (found == null || end < foundEnd || (end == foundEnd && i < at)) {
+                at = i;
                 found = stop;
             }
         }

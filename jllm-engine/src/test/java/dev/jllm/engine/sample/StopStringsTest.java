@@ -32,6 +32,15 @@ class StopStringsTest {
         assertThat(stream(List.of("###"), "Hello ### world")).isEqualTo("Hello |STOP ###");
     }
 
+    /** Overlapping stop strings: the one that completes first ends the text, whether it came in one piece or two. */
+    @Test
+    void theStopStringThatCompletesFirstWins() {
+        assertThat(stream(List.of("a", "ba#"), "ba", "#")).isEqualTo("b|STOP a");
+        assertThat(stream(List.of("a", "ba#"), "ba#")).isEqualTo("b|STOP a");
+        // completing at the same character, the one that starts earlier
+        assertThat(stream(List.of("b", "ab"), "xab")).isEqualTo("x|STOP ab");
+    }
+
     @Test
     void holdsBackAPossibleStartAcrossPieces() {
         assertThat(stream(List.of("###"), "Hello", " #", "#", "# world")).isEqualTo("Hello| |||STOP ###");
@@ -86,8 +95,8 @@ class StopStringsTest {
     }
 
     /**
-     * However the text is cut into pieces, the emitted text is exactly the text before the first stop string (or all
-     * of it), and nothing emitted before the end ever contains or passes a stop string.
+     * However the text is cut into pieces, the emitted text is exactly the text before the first stop string to
+     * complete (or all of it), and nothing emitted before the end ever contains or passes a stop string.
      */
     @Property(tries = 500)
     void anyChunkingEmitsTheTextBeforeTheFirstStop(@ForAll("cases") Case c) {
@@ -132,10 +141,16 @@ class StopStringsTest {
                 }
             }
             pieces.add(t.substring(from));
-            int first = -1;
+            // the stop string that completes first (ends earliest; at the same end, starts earliest) ends the text
+            int first = -1, firstEnd = -1;
             for (String stop : st) {
                 int i = t.indexOf(stop);
-                if (i >= 0 && (first < 0 || i < first)) first = i;
+                if (i < 0) continue;
+                int end = i + stop.length();
+                if (first < 0 || end < firstEnd || (end == firstEnd && i < first)) {
+                    first = i;
+                    firstEnd = end;
+                }
             }
             return new Case(st, pieces, first < 0 ? t : t.substring(0, first), first >= 0);
         });
