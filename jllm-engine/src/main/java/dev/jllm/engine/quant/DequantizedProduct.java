@@ -29,6 +29,10 @@ final class DequantizedProduct {
     private static final int VECTORS = 3;
     /** Values per chunk of a row: a multiple of every block size (256 for the K-quants). */
     static final int CHUNK = 1024;
+    /** Values per panel of a long row in a batch: a multiple of {@link #CHUNK}. */
+    static final int PANEL = 2048;
+    /** Row tiles whose accumulators a batch keeps while it walks their panels (for 64 vectors, 256 KB: L2). */
+    private static final int GROUP_TILES = 16;
     /** Activation floats a batch keeps cache-resident while it runs over the rows (the rest of L2 holds the weights). */
     private static final int ACTIVATION_BLOCK_FLOATS = 128 * 1024;
 
@@ -112,34 +116,52 @@ final class DequantizedProduct {
 
     /**
      * out[v * outStride + r] = row r · vector v (x holds n vectors of {@code cols} values) for rows [start, end),
-     * {@code start} a multiple of {@link #ROWS}.
+     * {@code start} a multiple of {@link #ROWS}. Long rows are walked in panels of {@link #PANEL} values, panel after
+     * panel for a group of row tiles (so each output still sums k in ascending order): a block of vectors'
+     * activations for one panel stays in the L2 cache while the group's rows pass, so a block holds as many vectors
+     * for long rows as for short ones, and each weight tile is dequantized once per block.
      */
-    static void matMul(RowDequantizer dq, MemorySegment w, long rowBytes, int cols, int start, int end, float[] x, int n,
-            float[] out, int outStride) {
+    static void matMul(RowDequantizer dq, MemorySegment w, long rowBytes, long blockBytes, int blockSize, int cols, int start, int end,
+            float[] x, int n, float[] out, int outStride) {
         Scratch s = SCRATCH.get();
-        int stride = (cols + LANES - 1) & -LANES; // rows padded to whole lane groups, the padding zero
+        int panel = Math.min(cols, PANEL);
+        int stride = (panel + LANES - 1) & -LANES; // a panel's rows padded to whole lane groups, the padding zero
         float[] rows = s.rows(ROWS * stride);
-        int block = Math.max(1, Math.min(n, ACTIVATION_BLOCK_FLOATS / cols));
-        float[] acc = s.acc(ROWS * block * LANES);
+        int block = Math.max(1, Math.min(n, ACTIVATION_BLOCK_FLOATS / panel));
+        int tileAcc = ROWS * block * LANES;
+        float[] acc = s.acc(GROUP_TILES * tileAcc);
         for (int v0 = 0; v0 < n; v0 += block) {
             int nv = Math.min(block, n - v0);
-            for (int r0 = start; r0 < end; r0 += ROWS) {
-                int nr = Math.min(ROWS, end - r0);
-                for (int i = 0; i < ROWS; i++) {
-                    if (i < nr) dq.dequantize(w, (r0 + i) * rowBytes, rows, i * stride, cols);
-                    else java.util.Arrays.fill(rows, i * stride, i * stride + cols, 0f);
-                    java.util.Arrays.fill(rows, i * stride + cols, (i + 1) * stride, 0f);
+            for (int g0 = start; g0 < end; g0 += GROUP_TILES * ROWS) {
+                int g1 = Math.min(end, g0 + GROUP_TILES * ROWS), tiles = (g1 - g0 + ROWS - 1) / ROWS;
+                java.util.Arrays.fill(acc, 0, tiles * tileAcc, 0f);
+                for (int p0 = 0; p0 < cols; p0 += panel) {
+                    int len = Math.min(panel, cols - p0);
+                    long panelOffset = p0 / blockSize * blockBytes;
+                    for (int t = 0; t < tiles; t++) {
+                        int r0 = g0 + t * ROWS, nr = Math.min(ROWS, g1 - r0), a = t * tileAcc;
+                        for (int i = 0; i < ROWS; i++) {
+                            if (i < nr) dq.dequantize(w, (r0 + i) * rowBytes + panelOffset, rows, i * stride, len);
+                            else java.util.Arrays.fill(rows, i * stride, i * stride + len, 0f);
+                            java.util.Arrays.fill(rows, i * stride + len, (i + 1) * stride, 0f);
+                        }
+                        // weight indices are panel-relative: the activations' offset moves by the panel's start instead
+                        for (int k0 = 0; k0 < len; k0 += CHUNK) {
+                            int k1 = Math.min(len, k0 + CHUNK);
+                            int v = 0;
+                            for (; v + VECTORS <= nv; v += VECTORS) {
+                                tile4x3(rows, stride, k0, k1, x, (v0 + v) * cols + p0, cols, acc, a + v * LANES, nv * LANES);
+                            }
+                            for (; v < nv; v++) tile4x1(rows, stride, k0, k1, x, (v0 + v) * cols + p0, acc, a + v * LANES, nv * LANES);
+                        }
+                    }
                 }
-                java.util.Arrays.fill(acc, 0, ROWS * nv * LANES, 0f);
-                for (int k0 = 0; k0 < cols; k0 += CHUNK) {
-                    int k1 = Math.min(cols, k0 + CHUNK);
-                    int v = 0;
-                    for (; v + VECTORS <= nv; v += VECTORS) tile4x3(rows, stride, k0, k1, x, (v0 + v) * cols, cols, acc, v * LANES, nv * LANES);
-                    for (; v < nv; v++) tile4x1(rows, stride, k0, k1, x, (v0 + v) * cols, acc, v * LANES, nv * LANES);
-                }
-                for (int v = 0; v < nv; v++) {
-                    for (int i = 0; i < nr; i++) {
-                        out[(v0 + v) * outStride + r0 + i] = sumLanes(FloatVector.fromArray(F, acc, (i * nv + v) * LANES));
+                for (int t = 0; t < tiles; t++) {
+                    int r0 = g0 + t * ROWS, nr = Math.min(ROWS, g1 - r0);
+                    for (int v = 0; v < nv; v++) {
+                        for (int i = 0; i < nr; i++) {
+                            out[(v0 + v) * outStride + r0 + i] = sumLanes(FloatVector.fromArray(F, acc, t * tileAcc + (i * nv + v) * LANES));
+                        }
                     }
                 }
             }

@@ -170,7 +170,7 @@ public final class WeightMatrix {
         } else if (kernel.isFloat()) {
             float[] xs = RoundedActivations.of(kernel.dotType(), x, 0, n, cols);
             Parallel.forRange(rows, Math.max(DequantizedProduct.ROWS, rowsPerChunk()),
-                    (start, end) -> DequantizedProduct.matMul(kernel.dequantizer(), data, rowBytes, cols, start, end, xs, n, out, rows));
+                    (start, end) -> DequantizedProduct.matMul(kernel.dequantizer(), data, rowBytes, type.typeSize, type.blockSize, cols, start, end, xs, n, out, rows));
         } else {
             Activations a = Activations.forThread(kernel.dotType(), cols, n);
             Parallel.forRange(n, Math.max(1, CONVERSION_VALUES / cols), (start, end) -> {

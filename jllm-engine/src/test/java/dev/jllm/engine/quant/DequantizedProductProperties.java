@@ -8,6 +8,7 @@ import java.util.Random;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
+import net.jqwik.api.Example;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
@@ -55,6 +56,17 @@ class DequantizedProductProperties {
     @Property(tries = 60)
     void bf16(@ForAll("anyShapes") Shape s) {
         check(GgmlType.BF16, s);
+    }
+
+    /**
+     * Rows longer than a panel (walked panel by panel, a short last one included) and more rows than a group of
+     * tiles (a short last tile included), in batches larger than a block for those rows.
+     */
+    @Example
+    void longRowsRunInPanels() {
+        check(GgmlType.Q4_0, new Shape(7, 70, 2 * DequantizedProduct.PANEL + 96, 5));
+        check(GgmlType.F16, new Shape(8, 67, 2 * DequantizedProduct.PANEL + 21, 3));
+        check(GgmlType.F32, new Shape(9, 9, 33 * DequantizedProduct.PANEL, 70));
     }
 
     private static void check(GgmlType type, Shape s) {
