@@ -138,19 +138,19 @@ public final class WeightMatrix {
         matVec(loneKernel, x, xOffset, out, outOffset);
     }
 
-    private void matVec(RowKernel kernel, float[] x, int xOffset, float[] out, int outOffset) {
+    private void matVec(RowKernel rowKernel, float[] x, int xOffset, float[] out, int outOffset) {
         Objects.checkFromIndexSize(xOffset, cols, x.length);
         Objects.checkFromIndexSize(outOffset, rows, out.length);
-        if (kernel.isFloat()) {
-            float[] xs = RoundedActivations.of(kernel.dotType(), x, xOffset, 1, cols);
+        if (rowKernel.isFloat()) {
+            float[] xs = RoundedActivations.of(rowKernel.dotType(), x, xOffset, 1, cols);
             int xo = xs == x ? xOffset : 0;
             Parallel.forRange(rows, Math.max(DequantizedProduct.ROWS, rowsPerChunk()), (start, end) -> DequantizedProduct.matVec(
-                    kernel.dequantizer(), kernel.fused(), data, rowBytes, type.typeSize, type.blockSize, cols, start, end, xs, xo, out, outOffset));
+                    rowKernel.dequantizer(), rowKernel.fused(), data, rowBytes, type.typeSize, type.blockSize, cols, start, end, xs, xo, out, outOffset));
             return;
         }
-        Activations a = Activations.forThread(kernel.dotType(), cols, 1);
+        Activations a = Activations.forThread(rowKernel.dotType(), cols, 1);
         a.set(0, x, xOffset);
-        RowKernel.Dot dot = kernel.dot();
+        RowKernel.Dot dot = rowKernel.dot();
         Parallel.forRange(rows, rowsPerChunk(), (start, end) -> {
             for (int r = start; r < end; r++) out[outOffset + r] = dot.dot(data, r * rowBytes, a, 0, cols);
         });
