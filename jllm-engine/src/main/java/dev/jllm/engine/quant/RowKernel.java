@@ -69,7 +69,7 @@ record RowKernel(GgmlType dotType, Dequantizer dequantizer, Dot dot, RowBatch ro
     /** The kernels of {@code type}, or null when weights of that type are not supported. */
     static RowKernel of(GgmlType type) {
         return switch (type) {
-            case F32 -> floats(GgmlType.F32, F32::dequantize, null);
+            case F32 -> floats(GgmlType.F32, F32::dequantize, Simd.ENABLED ? F32::rows : null);
             case F16 -> floats(GgmlType.F16, F16::dequantize, Simd.ENABLED ? HalfRows::f16 : null);
             case BF16 -> floats(GgmlType.BF16, BF16::dequantize, Simd.ENABLED ? HalfRows::bf16 : null);
             case Q8_0 -> blocks32(GgmlType.Q8_0, Q8_0::dequantize, Q8_0::dot, Q8_0::decode);
