@@ -7,8 +7,7 @@ import java.lang.foreign.MemorySegment;
 /**
  * ggml's Q4_0 ({@code block_q4_0}): blocks of 32 values stored as an fp16 scale {@code d} and 16 bytes of 4-bit
  * quants; byte j holds value j in its low nibble and value j + 16 in its high nibble; value = d * (q - 8).
- * Products run in {@link DequantizedProduct}, except a lone vector's for one sequence ({@link #dot}, see
- * {@link WeightMatrix#matVecUnbatched}).
+ * Products run in {@link DequantizedProduct}.
  */
 public final class Q4_0 {
     public static final int BLOCK_SIZE = 32;
@@ -56,20 +55,5 @@ public final class Q4_0 {
                 LittleEndian.putU8(dst, o + 2 + j, q0 | (q1 << 4));
             }
         }
-    }
-
-    /** Σ w·x over {@code count} values of Q4_0 weights and Q8_0 activations, in {@link BlockLanes}' order. */
-    static float dot(MemorySegment w, long offset, Activations x, int xElement, int count) {
-        return Simd.ENABLED ? dotVector(w, offset, x, xElement, count) : dotScalar(w, offset, x, xElement, count);
-    }
-
-    /** {@link #dot} with the Vector API ({@link BlockLanesVector}): the same result, bit for bit. */
-    static float dotVector(MemorySegment w, long offset, Activations x, int xElement, int count) {
-        return BlockLanesVector.dot(w, offset, BLOCK_BYTES, (m, o) -> BlockLanesVector.minus(BlockLanesVector.nibbles(m, o + 2), 8), false, x, xElement, count);
-    }
-
-    /** The reference for {@link #dot}: BlockLanes' order spelled out value by value. */
-    static float dotScalar(MemorySegment w, long offset, Activations x, int xElement, int count) {
-        return FORMAT.dotScalar(w, offset, x, xElement, count);
     }
 }

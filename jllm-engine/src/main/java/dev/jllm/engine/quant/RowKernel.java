@@ -57,15 +57,6 @@ record RowKernel(GgmlType dotType, Dequantizer dequantizer, Dot dot, RowBatch ro
                 -> BlockLanesVector.multiply(rowDecoder, w, offset, count, x, first, end, out, o, outStride));
     }
 
-    /**
-     * The kernels for a lone vector of a sequence decoding on its own, where no batch has to reproduce its products:
-     * ggml's integer dot for Q4_0, which is 1.6x faster for one vector than the float product but sums in another
-     * order; for every other type the kernels of {@link #of}.
-     */
-    static RowKernel forLoneVectors(GgmlType type) {
-        return type == GgmlType.Q4_0 ? integers(GgmlType.Q8_0, Q4_0::dequantize, Q4_0::dot, null) : of(type);
-    }
-
     /** The kernels of {@code type}, or null when weights of that type are not supported. */
     static RowKernel of(GgmlType type) {
         return switch (type) {

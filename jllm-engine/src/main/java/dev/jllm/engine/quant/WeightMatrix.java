@@ -35,8 +35,6 @@ public final class WeightMatrix {
     private final long rowBytes;
     private final MemorySegment data;
     private final RowKernel kernel;
-    /** The kernel of {@link #matVecUnbatched}. */
-    private final RowKernel loneKernel;
 
     private WeightMatrix(String name, GgmlType type, int rows, int cols, long rowBytes, MemorySegment data, RowKernel kernel) {
         this.name = name;
@@ -46,7 +44,6 @@ public final class WeightMatrix {
         this.rowBytes = rowBytes;
         this.data = data;
         this.kernel = kernel;
-        this.loneKernel = RowKernel.forLoneVectors(type);
     }
 
     /** The weight types a matrix can have. */
@@ -126,31 +123,18 @@ public final class WeightMatrix {
 
     /** out[outOffset + r] = row r · x[xOffset ..] for every row, with the bits {@link #matMul} gives the vector. */
     public void matVec(float[] x, int xOffset, float[] out, int outOffset) {
-        matVec(kernel, x, xOffset, out, outOffset);
-    }
-
-    /**
-     * {@link #matVec} by the fastest kernel for one vector, for a sequence that decodes on its own: ggml's integer dot
-     * for Q4_0 (its float product, which batches need, is slower for one vector), so the bits may differ from {@link
-     * #matVec} and {@link #matMul}'s in the last places; the same kernel as {@link #matVec} for every other type.
-     */
-    public void matVecUnbatched(float[] x, int xOffset, float[] out, int outOffset) {
-        matVec(loneKernel, x, xOffset, out, outOffset);
-    }
-
-    private void matVec(RowKernel rowKernel, float[] x, int xOffset, float[] out, int outOffset) {
         Objects.checkFromIndexSize(xOffset, cols, x.length);
         Objects.checkFromIndexSize(outOffset, rows, out.length);
-        if (rowKernel.isFloat()) {
-            float[] xs = RoundedActivations.of(rowKernel.dotType(), x, xOffset, 1, cols);
+        if (kernel.isFloat()) {
+            float[] xs = RoundedActivations.of(kernel.dotType(), x, xOffset, 1, cols);
             int xo = xs == x ? xOffset : 0;
             Parallel.forRange(rows, Math.max(DequantizedProduct.ROWS, rowsPerChunk()), (start, end) -> DequantizedProduct.matVec(
-                    rowKernel.dequantizer(), rowKernel.fused(), data, rowBytes, type.typeSize, type.blockSize, cols, start, end, xs, xo, out, outOffset));
+                    kernel.dequantizer(), kernel.fused(), data, rowBytes, type.typeSize, type.blockSize, cols, start, end, xs, xo, out, outOffset));
             return;
         }
-        Activations a = Activations.forThread(rowKernel.dotType(), cols, 1);
+        Activations a = Activations.forThread(kernel.dotType(), cols, 1);
         a.set(0, x, xOffset);
-        RowKernel.Dot dot = rowKernel.dot();
+        RowKernel.Dot dot = kernel.dot();
         Parallel.forRange(rows, rowsPerChunk(), (start, end) -> {
             for (int r = start; r < end; r++) out[outOffset + r] = dot.dot(data, r * rowBytes, a, 0, cols);
         });

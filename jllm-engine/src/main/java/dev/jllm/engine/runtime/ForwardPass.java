@@ -21,10 +21,6 @@ import java.util.Objects;
  * that does not depend on the rest of the batch (the matrix kernels keep that contract too), so a sequence's logits
  * are bit-identical whether it runs alone, in chunks or beside others.
  *
- * <p>A pass made by {@link #forOneSequence} gives up that contract for speed where nothing needs it: a step of a single
- * token uses each matrix's fastest kernel for one vector ({@link WeightMatrix#matVecUnbatched}), whose results may
- * differ in the last bits from the same token's inside a larger step.
- *
  * <p>Buffers are allocated once for {@code maxBatch} tokens. An instance is not thread-safe.
  */
 public final class ForwardPass {
@@ -47,8 +43,6 @@ public final class ForwardPass {
     private final Rope rope;
     private final Attention attention;
     private final int maxBatch;
-    /** Whether single-token steps use {@link WeightMatrix#matVecUnbatched}. */
-    private final boolean unbatchedSingles;
 
     private final float[] x, xb, q, k, v, att, hb, hb2, logits, cos, sin;
     /** The cache and the position of each token of the current step. */
@@ -58,19 +52,6 @@ public final class ForwardPass {
 
     /** A forward pass for {@code model} that runs up to {@code maxBatch} tokens per step. */
     public ForwardPass(Model model, int maxBatch) {
-        this(model, maxBatch, false);
-    }
-
-    /**
-     * A forward pass for one sequence at a time, whose single-token steps (decoding) use the fastest kernel for one
-     * vector: its logits are not guaranteed to be bit-identical to a batched run's.
-     */
-    public static ForwardPass forOneSequence(Model model, int maxBatch) {
-        return new ForwardPass(model, maxBatch, true);
-    }
-
-    private ForwardPass(Model model, int maxBatch, boolean unbatchedSingles) {
-        this.unbatchedSingles = unbatchedSingles;
         this.c = model.config();
         this.w = model.weights();
         this.maxBatch = Math.max(1, maxBatch);
@@ -218,7 +199,7 @@ public final class ForwardPass {
         int dim = c.dim(), vocab = c.vocabSize();
         for (int t = 0; t < rows; t++) RmsNorm.apply(x, t * dim, w.outputNorm(), xb, t * dim, dim, c.rmsEps());
         if (rows == 1) {
-            for (SequenceStep s : steps) if (s.logits() != null) matVec(w.output(), xb, s.logits());
+            for (SequenceStep s : steps) if (s.logits() != null) w.output().matVec(xb, 0, s.logits(), 0);
             return;
         }
         if (batchLogits.length < rows * vocab) batchLogits = new float[rows * vocab];
@@ -230,16 +211,11 @@ public final class ForwardPass {
     }
 
     private void project(WeightMatrix m, float[] in, int n, float[] out, float[] bias) {
-        if (n == 1) matVec(m, in, out);
+        if (n == 1) m.matVec(in, 0, out, 0);
         else m.matMul(in, n, out);
         if (bias != null) {
             int rows = m.rows();
             for (int t = 0; t < n; t++) for (int i = 0; i < rows; i++) out[t * rows + i] += bias[i];
         }
-    }
-
-    private void matVec(WeightMatrix m, float[] in, float[] out) {
-        if (unbatchedSingles) m.matVecUnbatched(in, 0, out, 0);
-        else m.matVec(in, 0, out, 0);
     }
 }

@@ -7,9 +7,6 @@ import java.util.Arrays;
  * One sequence being run by a model: its KV cache (with a block pool of its own, which grows with the sequence up to
  * the context size) and the tokens the cache holds. Feeding a token list that starts with what the cache already
  * holds only runs the new tail, so a chat that re-renders the whole conversation each turn pays only for the new turn.
- *
- * <p>Decoding uses each weight matrix's fastest kernel for one token ({@link ForwardPass#forOneSequence}), so logits
- * may differ in the last bits from a batched server's for the same tokens.
  */
 public final class Session {
     /** Prompt tokens go through the weights in batches of this many (a matrix-matrix product per batch). */
@@ -31,7 +28,7 @@ public final class Session {
         this.model = model;
         int ctx = contextSize > 0 ? contextSize : model.config().contextLength();
         this.cache = new KvCache(model.config(), ctx, kvType);
-        this.forward = ForwardPass.forOneSequence(model, Math.min(DEFAULT_BATCH, ctx));
+        this.forward = new ForwardPass(model, Math.min(DEFAULT_BATCH, ctx));
     }
 
     public Model model() {

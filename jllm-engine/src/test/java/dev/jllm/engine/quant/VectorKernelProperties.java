@@ -50,26 +50,6 @@ class VectorKernelProperties {
         check(GgmlType.Q8_0, Q8_0::dotScalar, s);
     }
 
-    /** Q4_0's products run as floats, except {@link WeightMatrix#matVecUnbatched}'s, which is ggml's integer dot. */
-    @Property(tries = 60)
-    void q4_0Unbatched(@ForAll("shapes") Shape s) {
-        Random random = new Random(s.seed());
-        int cols = s.blocks() * 32;
-        MemorySegment data = randomRows(GgmlType.Q4_0, s.rows(), cols, random);
-        WeightMatrix m = WeightMatrix.of("random", GgmlType.Q4_0, s.rows(), cols, data);
-        float[] x = randomActivations(cols, random);
-        Activations a = new Activations(GgmlType.Q8_0);
-        a.resize(cols, 1);
-        a.set(0, x, 0);
-        float[] one = new float[s.rows()];
-        m.matVecUnbatched(x, 0, one, 0);
-        for (int r = 0; r < s.rows(); r++) {
-            float expected = Q4_0.dotScalar(data, r * GgmlType.Q4_0.bytesFor(cols), a, 0, cols);
-            assertThat(Float.floatToIntBits(one[r])).as("Q4_0 matVecUnbatched row %d: %s, reference %s", r, one[r], expected)
-                    .isEqualTo(Float.floatToIntBits(expected));
-        }
-    }
-
     @Property(tries = 40)
     void q2_K(@ForAll("shapes") Shape s) {
         check(GgmlType.Q2_K, Q2_K.DOT::dotScalar, s);
