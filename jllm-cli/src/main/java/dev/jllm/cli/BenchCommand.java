@@ -32,7 +32,8 @@ import picocli.CommandLine.Spec;
         description = {"Measure prefill and decode speed (tokens/s, as llama-bench's pp and tg tests) and the memory "
                 + "read bandwidth with the same threads, and how close decode comes to it (roofline share).",
                 "Prefill runs a prompt of random tokens as one batch into an empty cache; decode appends n-gen "
-                + "tokens one at a time to an empty cache, as llama-bench's tg test. Lists run every combination."})
+                + "tokens one at a time to an empty cache, as llama-bench's tg test. With --parallel N, N sequences do "
+                + "both at once. Lists run every combination."})
 final class BenchCommand implements Callable<Integer> {
     @Option(names = {"-m", "--model"}, required = true, paramLabel = "MODEL",
             description = "GGUF file, or a Hugging Face reference OWNER/REPO[:FILE|:QUANT]")
@@ -45,6 +46,13 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = {"-n", "--n-gen"}, split = ",", defaultValue = "128", paramLabel = "N",
             description = "Tokens of the decode test (default ${DEFAULT-VALUE})")
     List<Integer> gens;
+
+    @Option(names = {"-np", "--parallel"}, split = ",", defaultValue = "1", paramLabel = "N",
+            description = "Sequences run at once, each with its own cache and prompt (llama-batched-bench's -npl): every decode "
+                    + "step appends a token to each in one forward pass, as a server's continuous batching does; speeds are "
+                    + "all the sequences' tokens/s together, and the table says how many times one sequence's decode they reach "
+                    + "(default ${DEFAULT-VALUE})")
+    List<Integer> parallels;
 
     @Option(names = {"-d", "--n-depth"}, paramLabel = "N",
             description = "Tokens already in the cache when each test starts, as llama-bench's -d (default ${DEFAULT-VALUE})")
@@ -96,7 +104,7 @@ final class BenchCommand implements Callable<Integer> {
             ModelBench bench = new ModelBench(m, path.getFileName().toString(), kvType, repetitions,
                     (long) bandwidthMib << 20, err);
             for (int t : threads != null ? threads : List.of(here)) {
-                results.addAll(t == here ? bench.run(prompts, gens, depth) : ChildBench.run(childArguments(path, t), err));
+                results.addAll(t == here ? bench.run(parallels, prompts, gens, depth) : ChildBench.run(childArguments(path, t), err));
             }
         }
         PrintWriter out = spec.commandLine().getOut();
@@ -115,6 +123,7 @@ final class BenchCommand implements Callable<Integer> {
     }
 
     private void checkArguments() {
+        checkList("-np/--parallel", parallels);
         checkList("-p/--n-prompt", prompts);
         checkList("-n/--n-gen", gens);
         if (threads != null) checkList("-t/--threads", threads);
@@ -140,7 +149,7 @@ final class BenchCommand implements Callable<Integer> {
 
     /** The arguments that make a child JVM run this benchmark's points for {@code t} threads. */
     private List<String> childArguments(Path path, int t) {
-        return List.of("-m", path.toAbsolutePath().toString(), "-t", Integer.toString(t), "-p", join(prompts), "-n", join(gens), "-d", Integer.toString(depth),
+        return List.of("-m", path.toAbsolutePath().toString(), "-t", Integer.toString(t), "-np", join(parallels), "-p", join(prompts), "-n", join(gens), "-d", Integer.toString(depth),
                 "-r", Integer.toString(repetitions), "--kv-type", kvType.ggmlName, "--bandwidth-mib", Integer.toString(bandwidthMib));
     }
 

@@ -59,10 +59,11 @@ class BenchCommandTest {
         assertThat(run.out()).as("one JSON line").endsWith("}\n").hasLineCount(1);
         JsonNode r = Stories260K.parse(run.out());
         assertThat(r.properties()).extracting(Map.Entry::getKey).contains("prefill_tps", "decode_tps", "bandwidth_gbps",
-                "roofline_share", "model", "type", "threads", "n_prompt", "n_gen", "n_depth", "bytes_per_token", "simd");
+                "roofline_share", "model", "type", "threads", "n_parallel", "n_prompt", "n_gen", "n_depth", "bytes_per_token", "simd");
         assertThat(r.get("model").asText()).isEqualTo("stories260K.gguf");
         assertThat(r.get("type").asText()).isEqualTo("F32");
         assertThat(r.get("threads").asInt()).isEqualTo(Parallel.threads());
+        assertThat(r.get("n_parallel").asInt()).isEqualTo(1);
         assertThat(r.get("n_prompt").asInt()).isEqualTo(16);
         assertThat(r.get("n_gen").asInt()).isEqualTo(8);
         assertThat(r.get("repetitions").asInt()).isEqualTo(2);
@@ -92,6 +93,31 @@ class BenchCommandTest {
         assertThat(r.get("n_depth").asInt()).isEqualTo(32);
         assertThat(r.get("decode_tps").asDouble()).isPositive();
         assertThat(run.err()).contains("pp8 tg4 @ d32: run 2/2");
+    }
+
+    @Test
+    void severalSequencesRunTogetherAndTheGainOverOneIsPrinted() {
+        CommandRun json = bench("-np", "1,3", "-p", "8", "-n", "4", "--json");
+        List<JsonNode> results = jsonLines(json.out());
+        assertThat(results).extracting(r -> r.get("n_parallel").asInt()).containsExactly(1, 3);
+        JsonNode three = results.get(1);
+        // a step of three sequences reads the weights once for all three
+        assertThat(three.get("roofline_share").asDouble()).isEqualTo(three.get("decode_tps").asDouble() / 3
+                * three.get("bytes_per_token").asLong() / (three.get("bandwidth_gbps").asDouble() * 1e9));
+        String threads = "bench: " + Parallel.threads() + (Parallel.threads() == 1 ? " thread" : " threads");
+        assertThat(json.err()).contains(threads + ", pp8 tg4: run 2/2", threads + ", 3 sequences, pp8 tg4: run 2/2");
+
+        CommandRun table = bench("-np", "1,3", "-p", "8", "-n", "4");
+        List<String> lines = table.out().lines().toList();
+        assertThat(lines).hasSize(6);
+        assertThat(lines.get(0)).contains("| n_parallel |");
+        assertThat(lines.get(3)).matches(".*\\|\\s+3 \\|\\s+8 \\|\\s+4 \\|.*");
+        var gain = Pattern.compile("decode, 3 sequences at once \\(\\d+ threads?, tg4\\): ([\\d.]+) tok/s in all, ([\\d.]+)x one sequence's ([\\d.]+) tok/s")
+                .matcher(lines.get(4));
+        assertThat(gain.matches()).as(lines.get(4)).isTrue();
+        double all = Double.parseDouble(gain.group(1)), ratio = Double.parseDouble(gain.group(2)), one = Double.parseDouble(gain.group(3));
+        assertThat(ratio).isCloseTo(all / one, org.assertj.core.data.Offset.offset(0.01));
+        assertThat(lines.get(5)).startsWith("SIMD: ");
     }
 
     @Test
@@ -152,6 +178,7 @@ class BenchCommandTest {
         assertError("bench -m " + model + " --chart /no/such/dir/b.html", "--chart /no/such/dir/b.html: no such directory /no/such/dir");
         assertError("bench -m " + model + " -p 2000 -n 8,100 -d 100", "the depth and the longest test, 100 + 2000 tokens, exceed the"
                 + " model's context length 2048");
+        assertError("bench -m " + model + " -np 0", "-np/--parallel values must be at least 1, got 0");
         assertError("bench -m " + model + " -d -1", "-d/--n-depth must not be negative, got -1");
         assertError("bench -m /no/such/model.gguf", "no such file: /no/such/model.gguf");
         CommandRun notANumber = CommandRun.of("bench", "-m", model, "-p", "16,x");

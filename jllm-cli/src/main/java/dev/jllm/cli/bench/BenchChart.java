@@ -56,14 +56,19 @@ public final class BenchChart {
         List<Integer> threads = distinct(results, BenchResult::threads);
         h.append(chart("Prefill (tokens/s) by prompt length", "prompt tokens", prompts,
                 seriesBy(results, prompts, BenchResult::nPrompt, r -> BenchTable.threads(r.threads()) + ", tg" + r.nGen(), BenchResult::prefillTps)));
-        List<Series> decode = seriesBy(results, threads, BenchResult::threads, r -> "tg" + r.nGen() + (r.nDepth() > 0 ? " @ d" + r.nDepth() : ""),
-                BenchResult::decodeTps);
-        decode.addAll(seriesBy(results, threads, BenchResult::threads, r -> "memory roofline", BenchResult::rooflineTps).stream()
+        List<Series> decode = seriesBy(results, threads, BenchResult::threads,
+                r -> "tg" + r.nGen() + sequences(r) + (r.nDepth() > 0 ? " @ d" + r.nDepth() : ""), BenchResult::decodeTps);
+        decode.addAll(seriesBy(results, threads, BenchResult::threads, r -> "memory roofline" + sequences(r), BenchResult::rooflineTps).stream()
                 .map(s -> new Series(s.name(), s.values(), true)).toList());
         h.append(chart("Decode (tokens/s) by threads", "threads", threads, decode));
         h.append(table(results));
         h.append("</body>\n</html>\n");
         return h.toString();
+    }
+
+    /** " x 16 sequences" for a point of several sequences, else nothing. */
+    private static String sequences(BenchResult r) {
+        return r.nParallel() > 1 ? " x " + r.nParallel() + " sequences" : "";
     }
 
     private static List<Integer> distinct(List<BenchResult> results, Function<BenchResult, Integer> key) {
@@ -134,14 +139,15 @@ public final class BenchChart {
     }
 
     private static String table(List<BenchResult> results) {
-        StringBuilder t = new StringBuilder("<table>\n<tr><th>threads</th><th>n_prompt</th><th>n_gen</th><th>n_depth</th><th>prefill t/s</th>"
+        StringBuilder t = new StringBuilder("<table>\n<tr><th>threads</th><th>n_parallel</th><th>n_prompt</th><th>n_gen</th><th>n_depth</th><th>prefill t/s</th>"
                 + "<th>decode t/s</th><th>bandwidth GB/s</th><th>MB/token</th><th>roofline share</th></tr>\n");
         for (BenchResult r : results) {
-            t.append(String.format(Locale.ROOT, "<tr><td>%d</td><td>%d</td><td>%d</td><td>%d</td><td>%.2f</td><td>%.2f</td><td>%.1f</td><td>%.1f</td><td>%.3f</td></tr>%n",
-                    r.threads(), r.nPrompt(), r.nGen(), r.nDepth(), r.prefillTps(), r.decodeTps(), r.bandwidthGbps(), r.bytesPerToken() / 1e6,
+            t.append(String.format(Locale.ROOT, "<tr><td>%d</td><td>%d</td><td>%d</td><td>%d</td><td>%d</td><td>%.2f</td><td>%.2f</td><td>%.1f</td><td>%.1f</td><td>%.3f</td></tr>%n",
+                    r.threads(), r.nParallel(), r.nPrompt(), r.nGen(), r.nDepth(), r.prefillTps(), r.decodeTps(), r.bandwidthGbps(), r.bytesPerToken() / 1e6,
                     r.rooflineShare()));
         }
         t.append("</table>\n");
+        for (String line : BenchTable.batchingGains(results)) t.append("<p>").append(escape(line)).append("</p>\n");
         BenchResult first = results.getFirst();
         t.append("<p>").append(escape(BenchTable.simdLine(first.simd()))).append("; ").append(first.repetitions())
                 .append(" repetitions per point, medians shown; KV cache ").append(escape(first.kvType())).append(".</p>\n");

@@ -13,10 +13,11 @@ import java.util.List;
  *
  * @param model the model file's name
  * @param type the weight type holding most of the bytes a decode step reads
- * @param nDepth tokens in the cache when each test started
+ * @param nParallel sequences run at once (each with its own cache); the speeds are those of all of them together
+ * @param nDepth tokens in each cache when each test started
  * @param bytesPerToken weight bytes one decode step reads ({@link DecodeTraffic})
  */
-public record BenchResult(String model, String type, int threads, int nPrompt, int nGen, int nDepth, int repetitions, String kvType,
+public record BenchResult(String model, String type, int threads, int nParallel, int nPrompt, int nGen, int nDepth, int repetitions, String kvType,
         double prefillTps, double decodeTps, double bandwidthGbps, long bytesPerToken, VectorSupport simd) {
 
     /**
@@ -24,12 +25,15 @@ public record BenchResult(String model, String type, int threads, int nPrompt, i
      * decode is memory-bound as it should be; a model small enough to stay in the caches can exceed 1.
      */
     public double rooflineShare() {
-        return decodeTps * bytesPerToken / (bandwidthGbps * 1e9);
+        return decodeTps / nParallel * bytesPerToken / (bandwidthGbps * 1e9);
     }
 
-    /** The decode speed at which the weights would stream at exactly the measured bandwidth. */
+    /**
+     * The decode speed at which the weights would stream at exactly the measured bandwidth (a step of several sequences
+     * reads them once for all).
+     */
     public double rooflineTps() {
-        return bandwidthGbps * 1e9 / bytesPerToken;
+        return nParallel * bandwidthGbps * 1e9 / bytesPerToken;
     }
 
     /** The JSON object `jllm bench --json` prints (its keys are a stable contract). */
@@ -38,6 +42,7 @@ public record BenchResult(String model, String type, int threads, int nPrompt, i
         o.put("model", model);
         o.put("type", type);
         o.put("threads", threads);
+        o.put("n_parallel", nParallel);
         o.put("n_prompt", nPrompt);
         o.put("n_gen", nGen);
         o.put("n_depth", nDepth);
@@ -64,7 +69,7 @@ public record BenchResult(String model, String type, int threads, int nPrompt, i
         VectorSupport simd = new VectorSupport(require(s, "species_bits").asInt(), require(s, "vector_kernels").asBoolean(),
                 require(s, "compiled_to_simd").asBoolean(), problems);
         return new BenchResult(require(o, "model").asText(), require(o, "type").asText(), require(o, "threads").asInt(),
-                require(o, "n_prompt").asInt(), require(o, "n_gen").asInt(), require(o, "n_depth").asInt(), require(o, "repetitions").asInt(),
+                require(o, "n_parallel").asInt(), require(o, "n_prompt").asInt(), require(o, "n_gen").asInt(), require(o, "n_depth").asInt(), require(o, "repetitions").asInt(),
                 require(o, "kv_type").asText(), require(o, "prefill_tps").asDouble(), require(o, "decode_tps").asDouble(),
                 require(o, "bandwidth_gbps").asDouble(), require(o, "bytes_per_token").asLong(), simd);
     }

@@ -8,7 +8,7 @@ import java.util.Locale;
 
 /** The human form of a benchmark's results: a Markdown table (as llama-bench prints) and a line about SIMD. */
 public final class BenchTable {
-    private static final String[] HEADER = {"model", "type", "threads", "n_prompt", "n_gen", "n_depth", "prefill t/s", "decode t/s",
+    private static final String[] HEADER = {"model", "type", "threads", "n_parallel", "n_prompt", "n_gen", "n_depth", "prefill t/s", "decode t/s",
             "bandwidth GB/s", "MB/token", "roofline"};
 
     private BenchTable() {}
@@ -17,7 +17,7 @@ public final class BenchTable {
         List<String[]> rows = new ArrayList<>();
         rows.add(HEADER);
         for (BenchResult r : results) {
-            rows.add(new String[] {r.model(), r.type(), Integer.toString(r.threads()), Integer.toString(r.nPrompt()),
+            rows.add(new String[] {r.model(), r.type(), Integer.toString(r.threads()), Integer.toString(r.nParallel()), Integer.toString(r.nPrompt()),
                     Integer.toString(r.nGen()), Integer.toString(r.nDepth()), f("%.2f", r.prefillTps()), f("%.2f", r.decodeTps()), f("%.1f", r.bandwidthGbps()),
                     f("%.1f", r.bytesPerToken() / 1e6), f("%.0f%%", 100 * r.rooflineShare())});
         }
@@ -31,8 +31,30 @@ public final class BenchTable {
                 out.println(line(rule, widths));
             }
         }
+        for (String line : batchingGains(results)) out.println(line);
         out.println(simdLine(results.getFirst().simd()));
         out.flush();
+    }
+
+    /**
+     * For each point run with several sequences and also with one (same threads, lengths and depth): how many times
+     * one sequence's decode speed all of them together reached.
+     */
+    public static List<String> batchingGains(List<BenchResult> results) {
+        List<String> lines = new ArrayList<>();
+        for (BenchResult r : results) {
+            if (r.nParallel() == 1) continue;
+            for (BenchResult one : results) {
+                if (one.nParallel() == 1 && one.threads() == r.threads() && one.nPrompt() == r.nPrompt() && one.nGen() == r.nGen()
+                        && one.nDepth() == r.nDepth()) {
+                    lines.add(String.format(Locale.ROOT, "decode, %d sequences at once (%s, tg%d%s): %.2f tok/s in all, %.2fx one sequence's %.2f tok/s",
+                            r.nParallel(), threads(r.threads()), r.nGen(), r.nDepth() > 0 ? " @ d" + r.nDepth() : "", r.decodeTps(),
+                            r.decodeTps() / one.decodeTps(), one.decodeTps()));
+                    break;
+                }
+            }
+        }
+        return lines;
     }
 
     /** What the kernels run as, in one line. */
