@@ -23,17 +23,34 @@ final class BlockFloats {
 
     /** Q4_0: 18-byte blocks, value j in the low nibble of byte j and value j + 16 in the high one, q = nibble - 8. */
     static void dequantizeQ4_0(MemorySegment w, long offset, float[] dst, int dstOffset, int count) {
+        q4_0(w, offset, dst, dstOffset, count, true);
+    }
+
+    /**
+     * {@link #dequantizeQ4_0} as a product's weights: the same values, but a zero is always +0 (q = 8 times a negative
+     * d is -0 in ggml), which saves an operation per 16 values (one fma(q, d, -8d) for (q - 8) * d). A product cannot
+     * tell: its accumulators start at +0 and so are never -0, and -0 · x + acc equals +0 · x + acc for every acc that
+     * is not -0.
+     */
+    static void dequantizeQ4_0ForProducts(MemorySegment w, long offset, float[] dst, int dstOffset, int count) {
+        q4_0(w, offset, dst, dstOffset, count, false);
+    }
+
+    private static void q4_0(MemorySegment w, long offset, float[] dst, int dstOffset, int count, boolean signedZeros) {
         for (int b = 0; b < count / 32; b++) {
             long o = offset + 18L * b;
-            FloatVector d = FloatVector.broadcast(F, LittleEndian.f16(w, o));
+            float scale = LittleEndian.f16(w, o);
+            FloatVector d = FloatVector.broadcast(F, scale), minus8d = FloatVector.broadcast(F, -8 * scale);
             // nibbles split within 32-bit words, so that no byte shift is needed
             IntVector words = IntVector.fromMemorySegment(I4, w, o + 2, ByteOrder.LITTLE_ENDIAN);
             ByteVector low = words.and(0x0F0F0F0F).reinterpretAsBytes();
             ByteVector high = words.lanewise(VectorOperators.LSHR, 4).and(0x0F0F0F0F).reinterpretAsBytes();
             int y = dstOffset + 32 * b;
             for (int p = 0; p < PARTS; p++) {
-                ((FloatVector) low.convertShape(VectorOperators.B2F, F, p)).sub(8f).mul(d).intoArray(dst, y + p * Simd.LANES);
-                ((FloatVector) high.convertShape(VectorOperators.B2F, F, p)).sub(8f).mul(d).intoArray(dst, y + 16 + p * Simd.LANES);
+                FloatVector l = (FloatVector) low.convertShape(VectorOperators.B2F, F, p);
+                FloatVector h = (FloatVector) high.convertShape(VectorOperators.B2F, F, p);
+                (signedZeros ? l.sub(8f).mul(d) : l.fma(d, minus8d)).intoArray(dst, y + p * Simd.LANES);
+                (signedZeros ? h.sub(8f).mul(d) : h.fma(d, minus8d)).intoArray(dst, y + 16 + p * Simd.LANES);
             }
         }
     }

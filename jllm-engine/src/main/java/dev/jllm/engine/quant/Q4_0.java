@@ -27,6 +27,19 @@ public final class Q4_0 {
         }
     }
 
+    /**
+     * {@link #dequantize} for {@link DequantizedProduct}: the same values, except that a zero may come out +0 where
+     * ggml gives -0, which no product can tell apart ({@link BlockFloats#dequantizeQ4_0ForProducts}).
+     */
+    static void dequantizeForProducts(MemorySegment src, long offset, float[] dst, int dstOffset, int count) {
+        if (Simd.ENABLED) {
+            Blocks.count(count, BLOCK_SIZE, "Q4_0");
+            BlockFloats.dequantizeQ4_0ForProducts(src, offset, dst, dstOffset, count);
+        } else {
+            FORMAT.dequantize(src, offset, dst, dstOffset, count);
+        }
+    }
+
     /** Reads the quants of the block at {@code o}: {@link Block32.Quants}. */
     private static void quants(MemorySegment w, long o, int[] values) {
         for (int j = 0; j < 16; j++) {

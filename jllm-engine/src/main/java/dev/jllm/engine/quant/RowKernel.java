@@ -17,7 +17,8 @@ import java.lang.foreign.MemorySegment;
  * reads a row once for several vectors with exactly {@code dot}'s bits.</li>
  * </ul>
  */
-record RowKernel(GgmlType dotType, Dequantizer dequantizer, Dot dot, RowBatch rowBatch, DequantizedProduct.FusedRows fused) {
+record RowKernel(GgmlType dotType, Dequantizer dequantizer, Dequantizer productDequantizer, Dot dot, RowBatch rowBatch,
+        DequantizedProduct.FusedRows fused) {
 
     @FunctionalInterface
     interface Dequantizer extends DequantizedProduct.RowDequantizer {}
@@ -43,12 +44,16 @@ record RowKernel(GgmlType dotType, Dequantizer dequantizer, Dot dot, RowBatch ro
         return dot == null;
     }
 
-    private static RowKernel floats(GgmlType dotType, Dequantizer dequantizer, DequantizedProduct.FusedRows fused) {
-        return new RowKernel(dotType, dequantizer, null, null, fused);
+    /**
+     * @param productDequantizer the rows as {@link DequantizedProduct} reads them: {@code dequantizer}'s values, where
+     *     a zero's sign may differ (no product can tell)
+     */
+    private static RowKernel floats(GgmlType dotType, Dequantizer dequantizer, Dequantizer productDequantizer, DequantizedProduct.FusedRows fused) {
+        return new RowKernel(dotType, dequantizer, productDequantizer, null, null, fused);
     }
 
     private static RowKernel integers(GgmlType dotType, Dequantizer dequantizer, Dot dot, RowBatch rowBatch) {
-        return new RowKernel(dotType, dequantizer, dot, Simd.ENABLED ? rowBatch : null, null);
+        return new RowKernel(dotType, dequantizer, dequantizer, dot, Simd.ENABLED ? rowBatch : null, null);
     }
 
     /** A 32-value block type whose batches run over a row decoded once ({@link BlockLanesVector#multiply}). */
@@ -60,11 +65,11 @@ record RowKernel(GgmlType dotType, Dequantizer dequantizer, Dot dot, RowBatch ro
     /** The kernels of {@code type}, or null when weights of that type are not supported. */
     static RowKernel of(GgmlType type) {
         return switch (type) {
-            case F32 -> floats(GgmlType.F32, F32::dequantize, Simd.ENABLED ? F32::rows : null);
-            case F16 -> floats(GgmlType.F16, F16::dequantize, Simd.ENABLED ? HalfRows::f16 : null);
-            case BF16 -> floats(GgmlType.BF16, BF16::dequantize, Simd.ENABLED ? HalfRows::bf16 : null);
+            case F32 -> floats(GgmlType.F32, F32::dequantize, F32::dequantize, Simd.ENABLED ? F32::rows : null);
+            case F16 -> floats(GgmlType.F16, F16::dequantize, F16::dequantize, Simd.ENABLED ? HalfRows::f16 : null);
+            case BF16 -> floats(GgmlType.BF16, BF16::dequantize, BF16::dequantize, Simd.ENABLED ? HalfRows::bf16 : null);
             case Q8_0 -> blocks32(GgmlType.Q8_0, Q8_0::dequantize, Q8_0::dot, Q8_0::decode);
-            case Q4_0 -> floats(GgmlType.Q8_0, Q4_0::dequantize, Simd.ENABLED ? BlockFloats::rowsQ4_0 : null);
+            case Q4_0 -> floats(GgmlType.Q8_0, Q4_0::dequantize, Q4_0::dequantizeForProducts, Simd.ENABLED ? BlockFloats::rowsQ4_0 : null);
             case Q5_0 -> blocks32(GgmlType.Q8_0, Q5_0::dequantize, Q5_0::dot, Q5_0::decode);
             case Q4_1 -> blocks32(GgmlType.Q8_1, Q4_1::dequantize, Q4_1::dot, Q4_1::decode);
             case Q5_1 -> blocks32(GgmlType.Q8_1, Q5_1::dequantize, Q5_1::dot, Q5_1::decode);

@@ -129,7 +129,7 @@ public final class WeightMatrix {
             float[] xs = RoundedActivations.of(kernel.dotType(), x, xOffset, 1, cols);
             int xo = xs == x ? xOffset : 0;
             Parallel.forRange(rows, Math.max(DequantizedProduct.ROWS, rowsPerChunk()), (start, end) -> DequantizedProduct.matVec(
-                    kernel.dequantizer(), kernel.fused(), data, rowBytes, type.typeSize, type.blockSize, cols, start, end, xs, xo, out, outOffset));
+                    kernel.productDequantizer(), kernel.fused(), data, rowBytes, type.typeSize, type.blockSize, cols, start, end, xs, xo, out, outOffset));
             return;
         }
         Activations a = Activations.forThread(kernel.dotType(), cols, 1);
@@ -154,7 +154,7 @@ public final class WeightMatrix {
         } else if (kernel.isFloat()) {
             float[] xs = RoundedActivations.of(kernel.dotType(), x, 0, n, cols);
             Parallel.forRange(rows, Math.max(DequantizedProduct.ROWS, rowsPerChunk()),
-                    (start, end) -> DequantizedProduct.matMul(kernel.dequantizer(), data, rowBytes, type.typeSize, type.blockSize, cols, start, end, xs, n, out, rows));
+                    (start, end) -> DequantizedProduct.matMul(kernel.productDequantizer(), data, rowBytes, type.typeSize, type.blockSize, cols, start, end, xs, n, out, rows));
         } else {
             Activations a = Activations.forThread(kernel.dotType(), cols, n);
             Parallel.forRange(n, Math.max(1, CONVERSION_VALUES / cols), (start, end) -> {

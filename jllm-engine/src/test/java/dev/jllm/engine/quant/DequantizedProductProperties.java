@@ -43,6 +43,24 @@ class DequantizedProductProperties {
         check(GgmlType.Q4_0, s);
     }
 
+    /**
+     * Q4_0 products read weights whose zeros are always +0 (ggml's are -0 for a negative scale): the same values,
+     * which the q4_0 property above shows no product can tell apart; here, that nothing else differs.
+     */
+    @Property(tries = 30)
+    void q4_0ProductWeightsDifferFromGgmlOnlyInTheSignOfZero(@ForAll("blockShapes") Shape s) {
+        Random random = new Random(s.seed());
+        MemorySegment data = VectorKernelProperties.randomRows(GgmlType.Q4_0, s.rows(), s.cols(), random);
+        int count = s.rows() * s.cols();
+        float[] ggml = new float[count], products = new float[count];
+        Q4_0.dequantize(data, 0, ggml, 0, count);
+        Q4_0.dequantizeForProducts(data, 0, products, 0, count);
+        for (int i = 0; i < count; i++) {
+            assertThat(products[i]).as("value %d", i).isEqualTo(ggml[i]);
+            if (ggml[i] == 0) assertThat(Float.floatToRawIntBits(products[i])).as("value %d is +0", i).isZero();
+        }
+    }
+
     @Property(tries = 60)
     void f32(@ForAll("anyShapes") Shape s) {
         check(GgmlType.F32, s);
