@@ -1,17 +1,15 @@
 package dev.jllm.engine.runtime;
 
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 
 /**
  * A fixed pool of daemon platform threads for data-parallel loops. Its size comes from {@code -Djllm.threads} or, by
  * default, the number of available processors. The calling thread works too, so a pool of {@code t} threads runs
- * {@code t - 1} helpers; no thread is created per call.
+ * {@code t - 1} helpers; no thread is created per call. A forward pass makes hundreds of calls a second with little
+ * serial work between them, so an idle helper spins for {@link #IDLE_SPIN_NANOS} before it parks: a parked thread
+ * takes tens of microseconds to wake, time in which the caller does the helper's share alone.
  */
 public final class Parallel {
 
@@ -25,7 +23,10 @@ public final class Parallel {
     /** More chunks than threads, so that a thread that finishes early takes over work from a slow one. */
     private static final int CHUNKS_PER_THREAD = 4;
     private static final int SPINS_BEFORE_PARKING = 2_000;
-    private static final ExecutorService HELPERS = THREADS > 1 ? helperPool(THREADS - 1) : null;
+    /** How long an idle helper looks for the next job before it parks. */
+    private static final long IDLE_SPIN_NANOS = 200_000;
+    private static final ConcurrentLinkedQueue<Job> QUEUE = new ConcurrentLinkedQueue<>();
+    private static final Thread[] HELPERS = startHelpers(THREADS - 1);
 
     private Parallel() {}
 
@@ -47,12 +48,13 @@ public final class Parallel {
         int chunks = (int) Math.min((n + (long) grain - 1) / grain, (long) THREADS * CHUNKS_PER_THREAD);
         int chunkSize = Math.max(grain, (n + chunks - 1) / chunks);
         chunks = (n + chunkSize - 1) / chunkSize;
-        if (chunks <= 1 || HELPERS == null) {
+        if (chunks <= 1 || HELPERS.length == 0) {
             task.run(0, n);
             return;
         }
         Job job = new Job(task, n, chunkSize, chunks, Thread.currentThread());
-        for (int h = Math.min(THREADS - 1, chunks - 1); h > 0; h--) HELPERS.execute(job);
+        for (int h = Math.min(HELPERS.length, chunks - 1); h > 0; h--) QUEUE.offer(job);
+        for (Thread helper : HELPERS) LockSupport.unpark(helper); // a no-op for a helper that is spinning or working
         job.run();
         job.awaitAll();
         Throwable failure = job.failure;
@@ -118,13 +120,28 @@ public final class Parallel {
         throw new IllegalArgumentException("-Djllm.threads must be a positive integer, got '" + value + "'");
     }
 
-    private static ExecutorService helperPool(int size) {
-        AtomicInteger counter = new AtomicInteger();
-        ThreadFactory factory = r -> {
-            Thread t = new Thread(r, "jllm-worker-" + counter.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        };
-        return new ThreadPoolExecutor(size, size, 0, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), factory);
+    private static Thread[] startHelpers(int count) {
+        Thread[] helpers = new Thread[count];
+        for (int i = 0; i < count; i++) {
+            helpers[i] = new Thread(Parallel::help, "jllm-worker-" + (i + 1));
+            helpers[i].setDaemon(true);
+            helpers[i].start();
+        }
+        return helpers;
+    }
+
+    /** A helper's life: run queued jobs; when there are none, spin a little, then park until the next call. */
+    private static void help() {
+        while (true) {
+            Job job = QUEUE.poll();
+            if (job != null) {
+                job.run();
+                continue;
+            }
+            long idleSince = System.nanoTime();
+            while (QUEUE.isEmpty() && System.nanoTime() - idleSince < IDLE_SPIN_NANOS) Thread.onSpinWait();
+            // a job offered after this check unparks the helper, so the park returns at once
+            if (QUEUE.isEmpty()) LockSupport.park(QUEUE);
+        }
     }
 }
