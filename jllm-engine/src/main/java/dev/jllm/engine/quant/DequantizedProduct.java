@@ -16,8 +16,8 @@ import jdk.incubator.vector.VectorSpecies;
  *
  * <p>A batch is a register-tiled matrix product: a tile of {@link #ROWS} weight rows is dequantized once into a
  * per-thread buffer, a panel of {@link #PANEL} values at a time, and multiplied with tiles of {@link #VECTORS}
- * activation vectors (3 or 1 for the rest) over the whole panel, the 16 accumulators of a tile in registers. (A 4x4
- * tile loads as many activations per multiply as 4x3 but half as many per weight: 69-77 against 62-68 GFLOP/s per
+ * activation vectors (one at a time for the last one or two) over the whole panel, the 16 accumulators of a tile in registers. (A 4x4
+ * tile loads as many activations per multiply as a 4x3 one but fewer per weight: 69-77 against 62-68 GFLOP/s per
  * thread for 16 vectors, in place with the dequantizing; alone in L1, 4x3 is the faster.) A vector's single product
  * ({@link #matVec}) walks the row in chunks of {@link #CHUNK} values that stay in the L1 cache.
  */
@@ -131,10 +131,10 @@ final class DequantizedProduct {
         int stride = (panel + LANES - 1) & -LANES; // a panel's rows padded to whole lane groups, the padding zero
         float[] rows = s.rows(ROWS * stride);
         int block = Math.max(1, Math.min(n, ACTIVATION_BLOCK_FLOATS / panel));
-        int tileAcc = ROWS * block * LANES;
+        int tileAcc = ROWS * slots(block) * LANES;
         float[] acc = s.acc(GROUP_TILES * tileAcc);
         for (int v0 = 0; v0 < n; v0 += block) {
-            int nv = Math.min(block, n - v0);
+            int nv = Math.min(block, n - v0), rowAcc = slots(nv) * LANES;
             for (int g0 = start; g0 < end; g0 += GROUP_TILES * ROWS) {
                 int g1 = Math.min(end, g0 + GROUP_TILES * ROWS), tiles = (g1 - g0 + ROWS - 1) / ROWS;
                 java.util.Arrays.fill(acc, 0, tiles * tileAcc, 0f);
@@ -150,21 +150,20 @@ final class DequantizedProduct {
                         }
                         // weight indices are panel-relative: the activations' offset moves by the panel's start instead
                         int v = 0;
-                        for (; v + VECTORS <= nv; v += VECTORS) {
-                            tile4x4(rows, stride, 0, len, x, (v0 + v) * cols + p0, cols, acc, a + v * LANES, nv * LANES);
+                        for (; nv - v >= 3; v += VECTORS) {
+                            // with three vectors left, the fourth repeats the third into an accumulator slot never read
+                            int xo = (v0 + v) * cols + p0;
+                            tile4x4(rows, stride, 0, len, x, xo, xo + cols, xo + 2 * cols, nv - v > 3 ? xo + 3 * cols : xo + 2 * cols,
+                                    acc, a + v * LANES, rowAcc);
                         }
-                        if (v + 3 == nv) {
-                            tile4x3(rows, stride, 0, len, x, (v0 + v) * cols + p0, cols, acc, a + v * LANES, nv * LANES);
-                            v += 3;
-                        }
-                        for (; v < nv; v++) tile4x1(rows, stride, 0, len, x, (v0 + v) * cols + p0, acc, a + v * LANES, nv * LANES);
+                        for (; v < nv; v++) tile4x1(rows, stride, 0, len, x, (v0 + v) * cols + p0, acc, a + v * LANES, rowAcc);
                     }
                 }
                 for (int t = 0; t < tiles; t++) {
                     int r0 = g0 + t * ROWS, nr = Math.min(ROWS, g1 - r0);
                     for (int v = 0; v < nv; v++) {
                         for (int i = 0; i < nr; i++) {
-                            out[(v0 + v) * outStride + r0 + i] = sumLanes(FloatVector.fromArray(F, acc, t * tileAcc + (i * nv + v) * LANES));
+                            out[(v0 + v) * outStride + r0 + i] = sumLanes(FloatVector.fromArray(F, acc, t * tileAcc + i * rowAcc + v * LANES));
                         }
                     }
                 }
@@ -173,70 +172,12 @@ final class DequantizedProduct {
     }
 
     /**
-     * Four rows times three vectors over values [k0, k1): accumulator (row i, vector j) lives at acc[a + i * rowAcc
-     * + j * LANES]. The rows are zero-padded to whole lane groups, so the last group masks only the activations.
+     * Four rows times four vectors over values [k0, k1): accumulator (row i, vector j) lives at acc[a + i * rowAcc
+     * + j * LANES], and vector j's activations start at x[xj]. The rows are zero-padded to whole lane groups, so the
+     * last group masks only the activations.
      */
-    private static void tile4x3(float[] w, int stride, int k0, int k1, float[] x, int xo, int cols, float[] acc, int a, int rowAcc) {
-        FloatVector c00 = FloatVector.fromArray(F, acc, a), c01 = FloatVector.fromArray(F, acc, a + LANES), c02 = FloatVector.fromArray(F, acc, a + 2 * LANES);
-        int a1 = a + rowAcc, a2 = a1 + rowAcc, a3 = a2 + rowAcc;
-        FloatVector c10 = FloatVector.fromArray(F, acc, a1), c11 = FloatVector.fromArray(F, acc, a1 + LANES), c12 = FloatVector.fromArray(F, acc, a1 + 2 * LANES);
-        FloatVector c20 = FloatVector.fromArray(F, acc, a2), c21 = FloatVector.fromArray(F, acc, a2 + LANES), c22 = FloatVector.fromArray(F, acc, a2 + 2 * LANES);
-        FloatVector c30 = FloatVector.fromArray(F, acc, a3), c31 = FloatVector.fromArray(F, acc, a3 + LANES), c32 = FloatVector.fromArray(F, acc, a3 + 2 * LANES);
-        int full = k0 + ((k1 - k0) & -LANES);
-        int x1 = xo + cols, x2 = x1 + cols;
-        for (int k = k0; k < full; k += LANES) {
-            FloatVector y0 = FloatVector.fromArray(F, x, xo + k), y1 = FloatVector.fromArray(F, x, x1 + k), y2 = FloatVector.fromArray(F, x, x2 + k);
-            FloatVector w0 = FloatVector.fromArray(F, w, k);
-            c00 = w0.fma(y0, c00);
-            c01 = w0.fma(y1, c01);
-            c02 = w0.fma(y2, c02);
-            FloatVector w1 = FloatVector.fromArray(F, w, stride + k);
-            c10 = w1.fma(y0, c10);
-            c11 = w1.fma(y1, c11);
-            c12 = w1.fma(y2, c12);
-            FloatVector w2 = FloatVector.fromArray(F, w, 2 * stride + k);
-            c20 = w2.fma(y0, c20);
-            c21 = w2.fma(y1, c21);
-            c22 = w2.fma(y2, c22);
-            FloatVector w3 = FloatVector.fromArray(F, w, 3 * stride + k);
-            c30 = w3.fma(y0, c30);
-            c31 = w3.fma(y1, c31);
-            c32 = w3.fma(y2, c32);
-        }
-        if (full < k1) {
-            VectorMask<Float> m = F.indexInRange(full, k1);
-            FloatVector y0 = FloatVector.fromArray(F, x, xo + full, m), y1 = FloatVector.fromArray(F, x, x1 + full, m), y2 = FloatVector.fromArray(F, x, x2 + full, m);
-            FloatVector w0 = FloatVector.fromArray(F, w, full), w1 = FloatVector.fromArray(F, w, stride + full);
-            FloatVector w2 = FloatVector.fromArray(F, w, 2 * stride + full), w3 = FloatVector.fromArray(F, w, 3 * stride + full);
-            c00 = w0.fma(y0, c00);
-            c01 = w0.fma(y1, c01);
-            c02 = w0.fma(y2, c02);
-            c10 = w1.fma(y0, c10);
-            c11 = w1.fma(y1, c11);
-            c12 = w1.fma(y2, c12);
-            c20 = w2.fma(y0, c20);
-            c21 = w2.fma(y1, c21);
-            c22 = w2.fma(y2, c22);
-            c30 = w3.fma(y0, c30);
-            c31 = w3.fma(y1, c31);
-            c32 = w3.fma(y2, c32);
-        }
-        c00.intoArray(acc, a);
-        c01.intoArray(acc, a + LANES);
-        c02.intoArray(acc, a + 2 * LANES);
-        c10.intoArray(acc, a1);
-        c11.intoArray(acc, a1 + LANES);
-        c12.intoArray(acc, a1 + 2 * LANES);
-        c20.intoArray(acc, a2);
-        c21.intoArray(acc, a2 + LANES);
-        c22.intoArray(acc, a2 + 2 * LANES);
-        c30.intoArray(acc, a3);
-        c31.intoArray(acc, a3 + LANES);
-        c32.intoArray(acc, a3 + 2 * LANES);
-    }
-
-    /** {@link #tile4x3} for four vectors. */
-    private static void tile4x4(float[] w, int stride, int k0, int k1, float[] x, int xo, int cols, float[] acc, int a, int rowAcc) {
+    private static void tile4x4(float[] w, int stride, int k0, int k1, float[] x, int xo, int x1, int x2, int x3, float[] acc, int a,
+            int rowAcc) {
         int a1 = a + rowAcc, a2 = a1 + rowAcc, a3 = a2 + rowAcc;
         FloatVector c00 = FloatVector.fromArray(F, acc, a), c01 = FloatVector.fromArray(F, acc, a + LANES);
         FloatVector c02 = FloatVector.fromArray(F, acc, a + 2 * LANES), c03 = FloatVector.fromArray(F, acc, a + 3 * LANES);
@@ -247,7 +188,6 @@ final class DequantizedProduct {
         FloatVector c30 = FloatVector.fromArray(F, acc, a3), c31 = FloatVector.fromArray(F, acc, a3 + LANES);
         FloatVector c32 = FloatVector.fromArray(F, acc, a3 + 2 * LANES), c33 = FloatVector.fromArray(F, acc, a3 + 3 * LANES);
         int full = k0 + ((k1 - k0) & -LANES);
-        int x1 = xo + cols, x2 = x1 + cols, x3 = x2 + cols;
         for (int k = k0; k < full; k += LANES) {
             FloatVector y0 = FloatVector.fromArray(F, x, xo + k), y1 = FloatVector.fromArray(F, x, x1 + k);
             FloatVector y2 = FloatVector.fromArray(F, x, x2 + k), y3 = FloatVector.fromArray(F, x, x3 + k);
@@ -313,7 +253,12 @@ final class DequantizedProduct {
         c33.intoArray(acc, a3 + 3 * LANES);
     }
 
-    /** {@link #tile4x3} for one vector. */
+    /** Accumulator slots per row for {@code vectors} vectors: whole tiles of {@link #VECTORS}. */
+    private static int slots(int vectors) {
+        return (vectors + VECTORS - 1) / VECTORS * VECTORS;
+    }
+
+    /** {@link #tile4x4} for one vector. */
     private static void tile4x1(float[] w, int stride, int k0, int k1, float[] x, int xo, float[] acc, int a, int rowAcc) {
         int a1 = a + rowAcc, a2 = a1 + rowAcc, a3 = a2 + rowAcc;
         FloatVector c0 = FloatVector.fromArray(F, acc, a), c1 = FloatVector.fromArray(F, acc, a1);
