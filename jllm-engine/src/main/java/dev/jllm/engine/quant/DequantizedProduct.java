@@ -174,7 +174,7 @@ final class DequantizedProduct {
     /**
      * Four rows times four vectors over values [k0, k1): accumulator (row i, vector j) lives at acc[a + i * rowAcc
      * + j * LANES], and vector j's activations start at x[xj]. The rows are zero-padded to whole lane groups, so the
-     * last group masks only the activations.
+     * last group masks only the activations ({@link #tile4x1}'s).
      */
     private static void tile4x4(float[] w, int stride, int k0, int k1, float[] x, int xo, int x1, int x2, int x3, float[] acc, int a,
             int rowAcc) {
@@ -212,29 +212,6 @@ final class DequantizedProduct {
             c32 = w3.fma(y2, c32);
             c33 = w3.fma(y3, c33);
         }
-        if (full < k1) {
-            VectorMask<Float> m = F.indexInRange(full, k1);
-            FloatVector y0 = FloatVector.fromArray(F, x, xo + full, m), y1 = FloatVector.fromArray(F, x, x1 + full, m);
-            FloatVector y2 = FloatVector.fromArray(F, x, x2 + full, m), y3 = FloatVector.fromArray(F, x, x3 + full, m);
-            FloatVector w0 = FloatVector.fromArray(F, w, full), w1 = FloatVector.fromArray(F, w, stride + full);
-            FloatVector w2 = FloatVector.fromArray(F, w, 2 * stride + full), w3 = FloatVector.fromArray(F, w, 3 * stride + full);
-            c00 = w0.fma(y0, c00);
-            c01 = w0.fma(y1, c01);
-            c02 = w0.fma(y2, c02);
-            c03 = w0.fma(y3, c03);
-            c10 = w1.fma(y0, c10);
-            c11 = w1.fma(y1, c11);
-            c12 = w1.fma(y2, c12);
-            c13 = w1.fma(y3, c13);
-            c20 = w2.fma(y0, c20);
-            c21 = w2.fma(y1, c21);
-            c22 = w2.fma(y2, c22);
-            c23 = w2.fma(y3, c23);
-            c30 = w3.fma(y0, c30);
-            c31 = w3.fma(y1, c31);
-            c32 = w3.fma(y2, c32);
-            c33 = w3.fma(y3, c33);
-        }
         c00.intoArray(acc, a);
         c01.intoArray(acc, a + LANES);
         c02.intoArray(acc, a + 2 * LANES);
@@ -251,6 +228,14 @@ final class DequantizedProduct {
         c31.intoArray(acc, a3 + LANES);
         c32.intoArray(acc, a3 + 2 * LANES);
         c33.intoArray(acc, a3 + 3 * LANES);
+        if (full < k1) {
+            // the masked last group, one vector at a time: in this method it would give C1 more virtual registers
+            // than it has, and the kernel would run unintrinsified until C2 compiled it
+            tile4x1(w, stride, full, k1, x, xo, acc, a, rowAcc);
+            tile4x1(w, stride, full, k1, x, x1, acc, a + LANES, rowAcc);
+            tile4x1(w, stride, full, k1, x, x2, acc, a + 2 * LANES, rowAcc);
+            tile4x1(w, stride, full, k1, x, x3, acc, a + 3 * LANES, rowAcc);
+        }
     }
 
     /** Accumulator slots per row for {@code vectors} vectors: whole tiles of {@link #VECTORS}. */
