@@ -2,6 +2,7 @@ package dev.jllm.server.serving;
 
 import dev.jllm.engine.runtime.GenerationStream;
 import dev.jllm.engine.runtime.Generator;
+import dev.jllm.engine.runtime.Parallel;
 import dev.jllm.engine.sample.SamplingParams;
 import dev.jllm.engine.tokenizer.Tokenizer;
 import dev.jllm.server.runner.ModelRunner;
@@ -294,23 +295,33 @@ public final class ServingEngine implements AutoCloseable {
         }
         metrics.stepTokens.increment(step.tokens());
         scheduler.completeStep(step);
+        List<Choice> choices = new ArrayList<>();
+        List<float[]> choiceLogits = new ArrayList<>();
         for (ScheduledChunk c : step.chunks()) {
             if (!c.wantsLogits()) continue;
             Choice choice = bySequence.get(c.sequenceId());
-            if (choice == null) continue; // its request ended while sampling an earlier chunk of this step
+            if (choice == null) continue; // its request ended earlier in this step
             float[] l = logits.get(c.sequenceId());
             if (l == null) {
                 fail(choice.request, Failure.INTERNAL, "the model runner returned no logits for sequence " + c.sequenceId());
                 continue;
             }
             RequestState r = choice.request;
-            if (scheduler.get(c.sequenceId()).promptLength() == c.end() && r.choices.length > 1 && r.choices[1] == null) {
-                fork(r);
-                for (Choice each : r.choices) sample(each, l);
-            } else {
-                sample(choice, l);
+            boolean promptDone = scheduler.get(c.sequenceId()).promptLength() == c.end();
+            boolean forks = promptDone && r.choices.length > 1 && r.choices[1] == null;
+            if (forks) fork(r);
+            for (Choice each : forks ? r.choices : new Choice[] {choice}) {
+                choices.add(each);
+                choiceLogits.add(l);
             }
         }
+        // sampling (a softmax over the vocabulary for each sequence) runs on every thread; its results are then
+        // handed out in order, as one thread would
+        Sampled[] sampled = new Sampled[choices.size()];
+        Parallel.forRange(sampled.length, 1, (start, end) -> {
+            for (int i = start; i < end; i++) sampled[i] = draw(choices.get(i), choiceLogits.get(i));
+        });
+        for (int i = 0; i < sampled.length; i++) deliver(choices.get(i), sampled[i]);
     }
 
     /** The prompt is done: choices 1..n-1 become sequences sharing choice 0's computed prompt. */
@@ -325,10 +336,21 @@ public final class ServingEngine implements AutoCloseable {
         }
     }
 
-    private void sample(Choice c, float[] logits) {
-        RequestState r = c.request;
-        if (!requests.containsKey(r.id)) return;
+    /** A choice's next token as sampling gave it, with its logprobs when the request wants them. */
+    private record Sampled(GenerationStream.Step step, TokenLogprobs logprobs) {}
+
+    /** Samples a choice's next token: touches nothing but the choice's own stream, so choices may draw at once. */
+    private static Sampled draw(Choice c, float[] logits) {
         GenerationStream.Step s = c.stream.next(logits);
+        int top = c.request.request.topLogprobs();
+        return new Sampled(s, top >= 0 ? TokenLogprobs.of(logits, s.token(), top) : null);
+    }
+
+    /** Hands a sampled token to its request: metrics, the listener, and the end of the choice or request. */
+    private void deliver(Choice c, Sampled sampled) {
+        RequestState r = c.request;
+        if (!requests.containsKey(r.id)) return; // ended earlier in this step
+        GenerationStream.Step s = sampled.step();
         long now = System.nanoTime();
         if (c.tokens == 0) metrics.timeToFirstToken.record(now - r.arrivalNanos, TimeUnit.NANOSECONDS);
         else metrics.interTokenLatency.record(now - c.lastTokenNanos, TimeUnit.NANOSECONDS);
@@ -336,7 +358,7 @@ public final class ServingEngine implements AutoCloseable {
         c.lastTokenNanos = now;
         r.completionTokens++;
         metrics.generationTokens.increment();
-        TokenLogprobs lp = r.request.topLogprobs() >= 0 ? TokenLogprobs.of(logits, s.token(), r.request.topLogprobs()) : null;
+        TokenLogprobs lp = sampled.logprobs();
         if (!notify(r, l -> l.onToken(c.index, s.token(), s.text(), lp))) return;
         if (!s.finished()) {
             scheduler.append(c.sequenceId, s.token());
