@@ -212,6 +212,20 @@ class BenchCommandTest {
         assertThat(generate.err).startsWith("WARNING: jllm's matrix kernels will crawl").contains("-Djllm.vector=false");
     }
 
+    /**
+     * A kernel the JIT gives up on keeps running unintrinsified, boxing every vector: right results, several times
+     * slower (a 4x4 tile with its masked tail inline once took C1 past its virtual registers, and the small models
+     * served at a quarter of their speed). Batches of 1, 3 and 8 rows of 64 and 172 values take the tiles and tails.
+     */
+    @Test
+    void theJitCompilesEveryKernel() throws Exception {
+        Result bench = jllm(List.of("-XX:+PrintCompilation"), "bench", "-m", Stories260K.model().toString(), "-np", "1,3", "-p", "8",
+                "-n", "24", "-r", "2", "--bandwidth-mib", "8", "--json");
+        assertThat(bench.exitCode).as(bench.err).isZero();
+        assertThat(bench.out).contains("dev.jllm.engine.quant.DequantizedProduct::tile4x4");
+        assertThat(bench.out.lines().filter(l -> l.contains("dev.jllm") && l.contains("COMPILE SKIPPED"))).isEmpty();
+    }
+
     private record Result(int exitCode, String out, String err) {}
 
     /** Runs jllm in a new JVM started as this one, with {@code jvmOptions} added. */
