@@ -16,10 +16,11 @@ import jdk.incubator.vector.VectorSpecies;
  *
  * <p>A batch is a register-tiled matrix product: a tile of {@link #ROWS} weight rows is dequantized once into a
  * per-thread buffer, a panel of {@link #PANEL} values at a time, and multiplied with tiles of {@link #VECTORS}
- * activation vectors (one at a time for the last one or two) over the whole panel, the 16 accumulators of a tile in registers. (A 4x4
- * tile loads as many activations per multiply as a 4x3 one but fewer per weight: 69-77 against 62-68 GFLOP/s per
- * thread for 16 vectors, in place with the dequantizing; alone in L1, 4x3 is the faster.) A vector's single product
- * ({@link #matVec}) walks the row in chunks of {@link #CHUNK} values that stay in the L1 cache.
+ * activation vectors (one at a time for the last one or two) over the whole panel, the 16 accumulators of a tile in
+ * registers. (A 4x4 tile loads as many activations per multiply as a 4x3 one but fewer per weight: 69-77 against
+ * 62-68 GFLOP/s per thread for 16 vectors, in place with the dequantizing; alone in L1, 4x3 is the faster.) A
+ * vector's single product ({@link #matVec}) walks the row in chunks of {@link #CHUNK} values that stay in the L1
+ * cache.
  */
 final class DequantizedProduct {
     private DequantizedProduct() {}
